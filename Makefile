@@ -1,0 +1,147 @@
+# EIG impact working paper — appendices, reproducibly.
+# `make help` lists the targets. Parameters: make report DATA=data/raw OUT=outputs-real PROMOTIONS="1 2"
+
+.DEFAULT_GOAL := report
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+# ---- parameters (make variables → papermill parameters) -------------------
+DATA ?= data/sample
+OUT ?= outputs
+PROMOTIONS ?= 1 2
+CONFIDENCE ?= 0.95
+MIN_CELL ?= 3
+WEIGHTING ?= none
+INCLUDE_VERBATIMS ?= auto
+STRICT ?= 0
+
+# ---- environment -----------------------------------------------------------
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+KERNEL := eig-helpers
+
+# ---- inputs and outputs ----------------------------------------------------
+# Per-OUT bookkeeping lives outside OUT, so a refused data set writes nothing under OUT.
+STATE := .make-state/$(shell printf '%s' '$(abspath $(OUT))' | sha1sum | cut -c1-12)
+PARAMS := $(STATE)/params.txt
+VALIDATED := $(STATE)/validated
+SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.json' | sort)
+DATA_FILES := $(sort $(wildcard $(DATA)/*.csv $(DATA)/*.xlsx $(DATA)/*.yaml))
+CODEBOOK := $(sort $(wildcard data/codebook/*))
+REFERENCE := $(sort $(wildcard data/published/* data/programme/*))
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NAMES := $(notdir $(basename $(NOTEBOOKS)))
+EXECUTED := $(NAMES:%=$(OUT)/notebooks/%.ipynb)
+PAGES := $(NAMES:%=$(OUT)/report/%.html)
+CODE_PAGES := $(NAMES:%=$(OUT)/report/code/%.html)
+TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv
+PDF := $(OUT)/report/appendices.pdf
+INDEX := $(OUT)/report/index.html
+
+.PHONY: help report test test-fast validate claims lab sample-data bench bench-pipeline verify lock clean distclean env
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+report: $(INDEX) ## (default) validate DATA, execute every notebook, render HTML, PDF and index into OUT
+
+env: $(ENV_STAMP) ## create .venv and install the locked dependencies
+
+$(ENV_STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "EIG helpers (.venv)" >/dev/null
+	touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The parameters file is rewritten (at parse time) only when a parameter changes,
+# so notebooks depend on it and a second `make report` has nothing to do.
+comma := ,
+empty :=
+space := $(empty) $(empty)
+PARAMS_TEXT := data_dir=$(DATA)
+PARAMS_TEXT += out_dir=$(OUT)
+PARAMS_TEXT += promotions=$(subst $(space),$(comma),$(strip $(PROMOTIONS)))
+PARAMS_TEXT += confidence=$(CONFIDENCE)
+PARAMS_TEXT += min_cell=$(MIN_CELL)
+PARAMS_TEXT += weighting=$(WEIGHTING)
+PARAMS_TEXT += include_verbatims=$(INCLUDE_VERBATIMS)
+ifneq ($(file < $(PARAMS)),$(PARAMS_TEXT))
+$(shell mkdir -p $(STATE))
+$(file > $(PARAMS),$(PARAMS_TEXT))
+endif
+
+$(VALIDATED): $(DATA_FILES) $(CODEBOOK) $(SRC) | $(ENV_STAMP)
+	@mkdir -p $(STATE)
+	$(PY) -m helpers validate $(DATA)
+	@touch $@
+
+validate: $(ENV_STAMP) ## check DATA against the codebook (one line per problem)
+	$(PY) -m helpers validate $(DATA)
+
+$(OUT)/notebooks/%.ipynb: notebooks/%.ipynb $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
+	$(PY) -m helpers execute $< $@ --params $(PARAMS)
+
+$(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb
+	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --data $(DATA)
+
+$(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
+	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
+
+$(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
+	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --csv $@ --quiet
+
+$(PDF): $(EXECUTED) $(TABLES)
+	$(PY) -m helpers render pdf $(EXECUTED) --out $@ --data $(DATA)
+
+$(INDEX): $(PAGES) $(CODE_PAGES) $(PDF) $(TABLES)
+	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA)
+
+claims: $(ENV_STAMP) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
+	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) $(if $(filter 1,$(STRICT)),--strict,)
+
+test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
+	$(PY) -m pytest
+
+test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a browser
+	$(PY) -m pytest -m "not slow and not browser"
+
+lab: $(ENV_STAMP) ## open JupyterLab in the project environment
+	$(VENV)/bin/jupyter lab notebooks/
+
+sample-data: $(ENV_STAMP) ## regenerate the synthetic sample (byte for byte)
+	$(PY) -m helpers sample-data
+
+bench: $(ENV_STAMP) ## benchmark the indicator table on 100,000 synthetic respondents
+	$(PY) benchmarks/bench_indicators.py
+
+bench-pipeline: $(ENV_STAMP) ## benchmark the whole pipeline (full, -j2, no-op, one notebook, bare nbconvert)
+	$(PY) benchmarks/bench_pipeline.py
+
+verify: $(ENV_STAMP) ## rebuild OUT twice from scratch and compare against OUT/MANIFEST.sha256
+	$(PY) benchmarks/verify.py --out $(OUT) --data $(DATA)
+
+lock: ## refresh requirements.lock and environment.yml from pyproject.toml (needs the registry)
+	rm -rf .lock-venv && $(PYTHON_BOOT) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.lock-venv/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip|helpers)==' | sort -f > requirements.lock
+	.lock-venv/bin/python tools/sync_environment.py
+	rm -rf .lock-venv
+
+clean: ## remove generated outputs (OUT and the make state)
+	rm -rf $(OUT) .make-state
+	mkdir -p outputs && touch outputs/.gitkeep
+
+distclean: clean ## also remove .venv and node_modules
+	rm -rf $(VENV) node_modules
+

@@ -1,0 +1,138 @@
+"""Run one notebook with papermill, the way the Makefile needs it.
+
+- The kernel is always the project's own (``KERNEL_NAME``, installed into the
+  venv by ``make``), whatever kernelspec the notebook's metadata names, so a
+  notebook saved from another machine never hits papermill's NoSuchKernel.
+- Files the notebook writes under ``out_dir`` are staged and published only
+  if every cell succeeded; the executed notebook is renamed into place last.
+- A failure names the notebook and the cell, and exits non-zero without a
+  Python traceback on the user's terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from helpers import outputs
+
+KERNEL_NAME = "eig-helpers"
+#: Parameters every notebook declares in its ``parameters`` cell.
+PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims")
+
+
+def parse_params(pairs: list[str]) -> dict:
+    """``key=value`` strings from make into typed notebook parameters."""
+    raw = dict(p.split("=", 1) for p in pairs)
+    unknown = set(raw) - set(PARAMETERS)
+    if unknown:
+        raise SystemExit(f"unknown parameter(s): {', '.join(sorted(unknown))}; expected {', '.join(PARAMETERS)}")
+    params: dict = {}
+    for key, value in raw.items():
+        if key == "promotions":
+            try:
+                params[key] = [int(v) for v in value.replace(",", " ").split()]
+            except ValueError:
+                raise SystemExit(f"PROMOTIONS={value!r}: expected promotion numbers, e.g. PROMOTIONS=\"1 2\"")
+        elif key == "confidence":
+            params[key] = float(value)
+            if not 0 < params[key] < 1:
+                raise SystemExit(f"CONFIDENCE={value!r}: expected a level between 0 and 1, e.g. 0.95")
+        elif key == "min_cell":
+            params[key] = int(value)
+        elif key == "weighting":
+            if value not in ("none", "promotion"):
+                raise SystemExit(f"WEIGHTING={value!r}: expected none or promotion")
+            params[key] = value
+        elif key == "include_verbatims":
+            if value not in ("auto", "true", "false"):
+                raise SystemExit(f"INCLUDE_VERBATIMS={value!r}: expected auto, true or false")
+            params[key] = None if value == "auto" else value == "true"
+        else:
+            params[key] = value
+    return params
+
+
+def read_params(path: Path) -> dict:
+    """The parameters file written by make: ``key=value`` tokens separated by spaces."""
+    return parse_params(path.read_text(encoding="utf-8").split())
+
+
+def _failure_message(notebook: Path, exc: Exception, executed: Path) -> str:
+    cell = "?"
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        inserted = {"injected-parameters", "papermill-error-cell-tag"}
+        source_cells = [c for c in nb.cells if not inserted & set(c.get("metadata", {}).get("tags", []))]
+        for i, c in enumerate(source_cells):
+            if c.get("cell_type") == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                cell = str(i + 1)
+                break
+    except Exception:  # the partial notebook may not exist
+        pass
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc)).strip().splitlines()
+    first = evalue[0] if evalue else ""
+    return f"error: notebook {notebook} failed in cell {cell}: {ename}: {first}"
+
+
+def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
+    """Execute ``notebook`` into ``output``; 0 on success, 1 with a one-line message otherwise."""
+    import papermill as pm
+
+    out_dir = Path(params["out_dir"])
+    staging = out_dir / ".staging" / notebook.stem
+    shutil.rmtree(staging, ignore_errors=True)
+    partial = state_dir / "failed" / notebook.name
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    os.environ[outputs.STAGING_ENV] = str(staging.resolve())
+    os.environ[outputs.OUT_ENV] = str(out_dir.resolve())
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(partial),
+            parameters=params,
+            kernel_name=KERNEL_NAME,
+            cwd=str(Path.cwd()),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    except Exception as exc:  # papermill's error carries the cell's exception
+        shutil.rmtree(staging, ignore_errors=True)
+        print(_failure_message(notebook, exc, partial), file=sys.stderr)
+        print(f"       partial notebook kept in {partial}; previous outputs left untouched", file=sys.stderr)
+        return 1
+    outputs.publish(staging, out_dir)
+    nb = nbformat.read(partial, as_version=4)
+    _strip_volatile(nb)
+    outputs.write_text(output, nbformat.writes(nb) + "\n")
+    partial.unlink()
+    return 0
+
+
+def _strip_volatile(nb) -> None:
+    """Drop papermill's timings so the executed notebook is the same bytes on every run."""
+    nb.metadata.get("papermill", {}).pop("start_time", None)
+    nb.metadata.get("papermill", {}).pop("end_time", None)
+    nb.metadata.get("papermill", {}).pop("duration", None)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        pm_meta = meta.get("papermill", {})
+        for key in ("start_time", "end_time", "duration"):
+            pm_meta.pop(key, None)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers execute", description="execute one notebook")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--params", required=True, type=Path, help="parameters file written by make")
+    args = parser.parse_args(argv)
+    return execute(args.notebook, args.output, read_params(args.params), args.params.parent)
