@@ -1,0 +1,112 @@
+"""The Makefile end to end: a full -j2 build, a no-op second run, one-notebook rebuilds, determinism.
+
+The full build is done once per session (module fixture) into a temporary OUT;
+`make -n -W file` asks make what it *would* redo, without touching the tree.
+"""
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+pytestmark = pytest.mark.slow
+
+
+def make(*args, check=True):
+    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"make {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "out"
+    make("-j2", "report", f"OUT={out}")
+    return out
+
+
+def test_report_produces_every_page(built):
+    report = built / "report"
+    for name in NOTEBOOKS:
+        assert (report / f"{name}.html").stat().st_size > 0
+        assert (report / "code" / f"{name}.html").stat().st_size > 0
+    for path in ("index.html", "appendices.pdf"):
+        assert (report / path).stat().st_size > 0
+    for path in ("indicators.csv", "indicators-defi.csv", "claims.csv"):
+        assert (built / "tables" / path).stat().st_size > 0
+
+
+def test_second_run_is_a_no_op(built):
+    assert make("-q", "report", f"OUT={built}", check=False).returncode == 0
+    assert "Nothing to be done" in make("report", f"OUT={built}").stdout
+
+
+def _would_run(built, changed):
+    return make("-n", "-W", changed, "report", f"OUT={built}").stdout
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_touching_one_notebook_rebuilds_only_it_and_the_aggregates(built, name):
+    plan = _would_run(built, f"notebooks/{name}.ipynb")
+    executed = re.findall(r"helpers execute notebooks/(\S+)\.ipynb", plan)
+    rendered = re.findall(r"render render-notebook \S+/notebooks/(\S+)\.ipynb", plan)
+    assert executed == [name] and rendered == [name]
+    assert "render pdf" in plan and "render index" in plan
+    assert "helpers tables" not in plan and "helpers validate" not in plan
+
+
+def test_changing_the_data_reruns_validation_first(built):
+    sample = sorted((ROOT / "data" / "sample").glob("*.csv"))[0]
+    plan = _would_run(built, str(sample.relative_to(ROOT)))
+    assert plan.index("helpers validate") < plan.index("helpers execute")
+    assert len(re.findall(r"helpers execute", plan)) == len(NOTEBOOKS)
+
+
+def test_changing_a_parameter_reruns_the_notebooks(built, tmp_path):
+    plan = make("-n", "report", f"OUT={built}", "MIN_CELL=5").stdout
+    assert len(re.findall(r"helpers execute", plan)) == len(NOTEBOOKS)
+    make("-n", "report", f"OUT={built}")  # restore the parameters file to the fixture's values
+
+
+def test_refused_data_writes_nothing_under_out(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "eig.csv").write_text("respondent_id,promotion\nA,9\n")
+    out = tmp_path / "out"
+    proc = make("report", f"DATA={bad}", f"OUT={out}", check=False)
+    assert proc.returncode != 0
+    assert "mentor" in proc.stdout + proc.stderr  # the missing file is named
+    assert not out.exists()
+
+
+def _digest(path: Path, mask: bool) -> str:
+    data = path.read_bytes()
+    if mask:
+        data = re.sub(rb'<time class="run-date"[^>]*>[^<]*</time>', b"<time/>", data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _snapshot(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): _digest(p, p.suffix == ".html")
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix != ".pdf"
+    }
+
+
+def test_two_builds_from_a_clean_out_are_byte_identical(built):
+    """Tables, figures and executed notebooks: same bytes; HTML: same once the run date is masked.
+
+    Runs last: it wipes the fixture's OUT and rebuilds it from scratch.
+    """
+    first = _snapshot(built)
+    subprocess.run(["rm", "-rf", str(built)], check=True)
+    make("-j2", "report", f"OUT={built}")
+    second = _snapshot(built)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
