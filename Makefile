@@ -129,7 +129,7 @@ bench-pipeline: $(ENV_STAMP) ## benchmark the whole pipeline (full, -j2, no-op, 
 	$(PY) benchmarks/bench_pipeline.py
 
 verify: $(ENV_STAMP) ## rebuild OUT twice from scratch and compare against OUT/MANIFEST.sha256
-	$(PY) benchmarks/verify.py --out $(OUT) --data $(DATA)
+	$(PY) tools/verify.py --out $(OUT) --data $(DATA)
 
 lock: ## refresh requirements.lock and environment.yml from pyproject.toml (needs the registry)
 	rm -rf .lock-venv && $(PYTHON_BOOT) -m venv .lock-venv

@@ -4,12 +4,13 @@ The full build is done once per session (module fixture) into a temporary OUT;
 `make -n -W file` asks make what it *would* redo, without touching the tree.
 """
 
-import hashlib
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from helpers.manifest import differences, manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -84,29 +85,13 @@ def test_refused_data_writes_nothing_under_out(tmp_path):
     assert not out.exists()
 
 
-def _digest(path: Path, mask: bool) -> str:
-    data = path.read_bytes()
-    if mask:
-        data = re.sub(rb'<time class="run-date"[^>]*>[^<]*</time>', b"<time/>", data)
-    return hashlib.sha256(data).hexdigest()
-
-
-def _snapshot(out: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(out)): _digest(p, p.suffix == ".html")
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.suffix != ".pdf"
-    }
-
-
 def test_two_builds_from_a_clean_out_are_byte_identical(built):
     """Tables, figures and executed notebooks: same bytes; HTML: same once the run date is masked.
 
     Runs last: it wipes the fixture's OUT and rebuilds it from scratch.
     """
-    first = _snapshot(built)
+    first = manifest(built)
     subprocess.run(["rm", "-rf", str(built)], check=True)
     make("-j2", "report", f"OUT={built}")
-    second = _snapshot(built)
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
+    second = manifest(built)
+    assert differences(first, second) == []
