@@ -57,6 +57,8 @@ class Question:
     figure: str | None = None
     item: str | None = None
     claims: tuple[str, ...] = ()
+    #: ``(question_id, option codes)``: the question is only asked after one of these answers.
+    asked_if: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def is_categorical(self) -> bool:
@@ -146,7 +148,7 @@ def _check(doc: dict, path: Path) -> None:
         raise CodebookError("\n".join(lines))
 
 
-def _question(raw: dict, group: str, doc: dict, path: Path) -> Question:
+def _question(raw: dict, group: str, doc: dict, path: Path, previous: dict[str, Question]) -> Question:
     qtype = raw["type"]
     scale = {}
     if qtype == "scale":
@@ -171,6 +173,15 @@ def _question(raw: dict, group: str, doc: dict, path: Path) -> Question:
         )
     if qtype in ("single", "multi") and not options:
         raise CodebookError(f"{path}: question {raw['id']}: a {qtype} question needs options")
+    asked_if = None
+    if "asked_if" in raw:
+        parent = previous.get(raw["asked_if"]["question"])
+        wanted = tuple(str(c) for c in raw["asked_if"]["options"])
+        if parent is None or not set(wanted) <= set(parent.codes):
+            raise CodebookError(
+                f"{path}: question {raw['id']}: asked_if must name an earlier question and its option codes"
+            )
+        asked_if = (parent.id, wanted)
     return Question(
         id=raw["id"],
         group=group,
@@ -185,6 +196,7 @@ def _question(raw: dict, group: str, doc: dict, path: Path) -> Question:
         figure=raw.get("figure"),
         item=raw.get("item"),
         claims=tuple(raw.get("claims", ())),
+        asked_if=asked_if,
     )
 
 
@@ -199,7 +211,7 @@ def load_codebook(group: str, codebook_dir: Path | str = CODEBOOK_DIR) -> Codebo
     for raw in doc["questions"]:
         if raw["id"] in questions:
             raise CodebookError(f"{path}: question id {raw['id']!r} is defined twice")
-        questions[raw["id"]] = _question(raw, group, doc, path)
+        questions[raw["id"]] = _question(raw, group, doc, path, questions)
     return Codebook(group=group, title=doc["title"], questions=questions)
 
 

@@ -1,0 +1,304 @@
+"""What an appendix notebook calls: one object per run, one method per thing shown.
+
+Notebooks stay thin (narrative + one call per cell). Everything shown comes
+from the indicator table or another tested function of the package; this
+module only picks the rows, the chart kind and the French wording, saves the
+figures under ``out_dir`` and returns objects that display as accessible HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import PROJECT_ROOT, fmt
+from helpers.compare import compare_shares
+from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
+from helpers.indicators import indicator_table
+from helpers.load import load_survey
+from helpers.population import answers_per_challenge, representation, response_rates
+from helpers.programme import populations
+from helpers.published import chart_check, published_figures
+
+GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
+
+
+def resolve(path: str | Path) -> Path:
+    """A parameter path: as given if it exists from here, else relative to the project root.
+
+    JupyterLab starts kernels in ``notebooks/``, papermill at the root: both work.
+    """
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
+
+
+@dataclass
+class Html:
+    """A block of HTML the notebook displays (and nbconvert keeps)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def _join(*parts) -> Html:
+    return Html("".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in parts))
+
+
+def _note(text: str) -> str:
+    return f'<p class="eig-note">{html.escape(text)}</p>'
+
+
+class Appendix:
+    """The data, parameters and indicator tables of one notebook run."""
+
+    def __init__(self, data_dir="data/sample", out_dir="outputs", promotions=(1, 2), confidence=0.95,
+                 min_cell=3, weighting="none", include_verbatims=None):
+        self.data_dir = resolve(data_dir)
+        self.out_dir = resolve(out_dir)
+        self.promotions = list(promotions) if promotions else None
+        self.confidence = confidence
+        self.min_cell = min_cell
+        if weighting not in ("none", "promotion"):
+            raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
+        self.weighting = weighting
+        self.survey = load_survey(self.data_dir)
+        self.include_verbatims = self.survey.synthetic if include_verbatims is None else bool(include_verbatims)
+        self.codebooks = self.survey.codebooks
+        set_style()
+
+    # ---- data ---------------------------------------------------------------
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                               promotions=self.promotions)
+
+    @cached_property
+    def defi_table(self) -> pd.DataFrame:
+        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                               promotions=self.promotions, unit="defi")
+
+    @cached_property
+    def published(self) -> pd.DataFrame:
+        return published_figures()
+
+    @cached_property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Respondent frames restricted to the promotions of this run."""
+        if not self.promotions:
+            return dict(self.survey.frames)
+        return {g: f[f["promotion"].isin(self.promotions)] for g, f in self.survey.frames.items()}
+
+    def question(self, question_id: str, group: str = "eig"):
+        codebook = self.codebooks["eig" if group == "both" else group]
+        return codebook[question_id]
+
+    def _figure_group(self, figure_id: str) -> str:
+        groups = self.published.loc[self.published["figure_id"] == figure_id, "group"].unique()
+        if len(groups) != 1:
+            raise KeyError(f"{figure_id}: not a chart of data/published/figures.csv")
+        return groups[0]
+
+    def _figure_questions(self, figure_id: str, group: str):
+        codebook = self.codebooks["eig" if group == "both" else group]
+        questions = codebook.by_figure(figure_id)
+        if not questions:
+            raise KeyError(f"{figure_id}: no question of the {group} codebook feeds it")
+        return questions
+
+    def _kw(self, **extra) -> dict:
+        return {"confidence": self.confidence, "min_cell": self.min_cell, **extra}
+
+    def _save(self, figure: Figure) -> Figure:
+        figure.save(self.out_dir)
+        return figure
+
+    def _draw(self, questions, group: str, table: pd.DataFrame | None = None, value: str = "share",
+              weighting: str | None = None, title: str | None = None, name: str | None = None) -> Figure:
+        table = self.table if table is None else table
+        weighting = self.weighting if weighting is None else weighting
+        if len(questions) > 1 or questions[0].item:
+            return stacked_scale(table, questions, group=group, weighting=weighting, title=title, name=name,
+                                 **self._kw())
+        q = questions[0]
+        value = "count" if q.type == "multi" else value
+        return bar_shares(table, q, group=group, weighting=weighting, value=value, title=title, name=name,
+                          **self._kw())
+
+    # ---- what notebooks show -------------------------------------------------
+    def chart(self, figure_id: str) -> Html:
+        """A chart of the paper, recomputed with bases and intervals, and the published values beside."""
+        group = self._figure_group(figure_id)
+        questions = self._figure_questions(figure_id, group)
+        unit = self.published.loc[self.published["figure_id"] == figure_id, "unit"].iloc[0]
+        title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
+        figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
+                                       title=title, name=f"{figure_id}_{group}"))
+        return _join(figure, self.published_check(figure_id))
+
+    def published_check(self, figure_id: str) -> Html:
+        """Published vs recomputed values of one chart, as a table."""
+        check = chart_check(self.table, self.published, figure_id)
+        page = int(self.published.loc[self.published["figure_id"] == figure_id, "printed_page"].iloc[0])
+        shown = pd.DataFrame(
+            {
+                "Série": check["series"],
+                "Catégorie": check["category"],
+                "Publié": [f"{fmt.num(v, 1 if v % 1 else 0)}{' %' if u == 'percent' else ''}"
+                           for v, u in zip(check["published"], check["unit"])],
+                "Recalculé": [("—" if pd.isna(v) else f"{fmt.num(v, 1 if v % 1 else 0)}{' %' if u == 'percent' else ''}")
+                              for v, u in zip(check["recomputed"], check["unit"])],
+                "Base": [fmt.count(b) if pd.notna(b) else "—" for b in check["base"]],
+                "Identique": ["oui" if m else "non" for m in check["match"]],
+            }
+        )
+        if shown["Série"].nunique() == 1:
+            shown = shown.drop(columns="Série")
+        agree = int(check["match"].sum())
+        caption = (f"Graphique du working paper (p. {page}) : valeurs publiées et recalculées "
+                   f"({agree} sur {len(check)} identiques)")
+        return Html(f'<details class="eig-published"><summary>{html.escape(caption)}</summary>'
+                    f"{table_html(shown, caption)}</details>")
+
+    def show(self, question_ids, group: str = "eig", title: str | None = None) -> Figure:
+        """Any question (or a list of scale items) of one group, with bases and intervals."""
+        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
+        questions = [self.question(q, group) for q in ids]
+        return self._save(self._draw(questions, group, title=title))
+
+    def share(self, question_id: str, options, group: str = "eig") -> Html:
+        """One sentence: the share choosing any of ``options``, its base and interval."""
+        from helpers.indicators import combined_share
+
+        q = self.question(question_id, group)
+        options = [options] if isinstance(options, str) else list(options)
+        r = combined_share(self.survey, question_id, options, group=group, promotion=self.promotions,
+                           confidence=self.confidence, weighting=self.weighting)
+        labels = " ou ".join(f"« {q.label(o)} »" for o in options)
+        reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
+        phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
+                                  confidence=self.confidence, min_cell=None)
+        missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
+        return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
+                    f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}.</p>")
+
+    def by_promotion(self, question_ids, group: str = "eig") -> Figure:
+        """The same question by promotion (small cells masked)."""
+        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
+        questions = [self.question(q, group) for q in ids]
+        return self._save(grouped_by_promotion(self.table, questions if len(questions) > 1 else questions[0],
+                                               group=group, by="subgroup", **self._kw()))
+
+    def weighting_effect(self, question_ids, group: str = "eig") -> Figure:
+        """Unweighted vs weighted by promotion, side by side (the over-represented promotion)."""
+        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
+        questions = [self.question(q, group) for q in ids]
+        return self._save(grouped_by_promotion(self.table, questions if len(questions) > 1 else questions[0],
+                                               group=group, by="weighting", **self._kw()))
+
+    def challenge_level(self, question_id: str, group: str = "eig") -> Html:
+        """Respondent-level vs one-vote-per-challenge shares for one question."""
+        q = self.question(question_id, group)
+        rows = []
+        for unit, table in (("Répondants", self.table), ("Défis (un vote par défi)", self.defi_table)):
+            sel = table[(table["question_id"] == q.id) & (table["group"] == group)
+                        & (table["subgroup"] == "all") & (table["weighting"] == "none")]
+            for _, r in sel.iterrows():
+                if r["option"] == "top2":
+                    continue
+                rows.append({"Unité": unit, "Réponse": q.label(r["option"]), "Effectif": fmt.count(r["count"]),
+                             "Base": fmt.count(r["base"]), "Part": fmt.pct(r["share"]),
+                             fmt.ci_label(self.confidence): fmt.ci(r["ci_low"], r["ci_high"])})
+        caption = f"{q.text} — {GROUP_NAMES[group]} : lecture par répondant et par défi"
+        return Html(table_html(pd.DataFrame(rows), caption))
+
+    def compare(self, question_id: str, options, group: str = "eig", a: str = "promotion=1",
+                b: str = "promotion=2") -> Html:
+        """Two subgroups on one share, with Fisher's exact test (unweighted)."""
+        q = self.question(question_id, group)
+        options = [options] if isinstance(options, str) else list(options)
+        r = compare_shares(self.survey, question_id, options, a, b, group=group)
+        label = {"promotion=1": "Promotion 1", "promotion=2": "Promotion 2"}
+        rows = [{"Sous-groupe": label.get(s, s), "Effectif": fmt.count(r[f"count_{k}"]),
+                 "Base": fmt.count(r[f"base_{k}"]), "Part": fmt.pct(r[f"share_{k}"])}
+                for s, k in ((a, "a"), (b, "b"))]
+        caption = (f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]}) : "
+                   f"écart {fmt.num(100 * r['difference'], 0)} points, test exact de Fisher p = "
+                   f"{fmt.num(r['p_value'], 3)}")
+        small = min(r["base_a"], r["base_b"]) < self.min_cell
+        note = _note("Une des bases est inférieure au seuil de diffusion : comparaison indicative.") if small else ""
+        return Html(table_html(pd.DataFrame(rows), caption) + note)
+
+    def verbatims(self, question_id: str, group: str = "eig") -> Html:
+        """Free-text answers, in alphabetical order, without who wrote them (and only if allowed)."""
+        q = self.question(question_id, group)
+        if not self.include_verbatims:
+            return Html(_note(f"Réponses libres à « {q.text} » non affichées (include_verbatims = False)."))
+        answers = sorted({str(a).strip() for a in self.frames[group][q.id].dropna() if str(a).strip()})
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in answers)
+        return Html(f'<section class="eig-verbatims"><p><strong>{html.escape(q.text)}</strong> '
+                    f"({len(answers)} réponses libres, {html.escape(GROUP_NAMES[group])}, sans identifiant)"
+                    f"</p><ul>{items}</ul></section>")
+
+    # ---- method appendix ---------------------------------------------------
+    def response_rates(self) -> Html:
+        rates = response_rates(self.frames, self.confidence, populations())
+        shown = pd.DataFrame(
+            {
+                "Groupe": [GROUP_NAMES[g] for g in rates["group"]],
+                "Promotion": ["ensemble" if p == "all" else p for p in rates["promotion"]],
+                "Population": rates["population"].map(fmt.count),
+                "Répondants": rates["respondents"].map(fmt.count),
+                "Taux de réponse": rates["rate"].map(fmt.pct),
+                fmt.ci_label(self.confidence): [fmt.ci(lo, hi) for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
+            }
+        )
+        return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du programme, p. 8)"))
+
+    def representation(self) -> Html:
+        rep = representation(self.frames, populations())
+        shown = pd.DataFrame(
+            {
+                "Groupe": [GROUP_NAMES[g] for g in rep["group"]],
+                "Promotion": rep["promotion"].astype(str),
+                "Part parmi les répondants": rep["share_of_respondents"].map(fmt.pct),
+                "Part dans la population": rep["share_of_population"].map(fmt.pct),
+                "Rapport": rep["ratio"].map(lambda v: fmt.num(v, 2)),
+            }
+        )
+        return Html(table_html(shown, "Poids de chaque promotion parmi les répondants et dans la population"))
+
+    def challenges(self, group: str = "eig") -> Html:
+        dist = answers_per_challenge(self.frames[group])
+        shown = pd.DataFrame(
+            {
+                "Répondants pour un même défi": dist["respondents"].map(fmt.count),
+                "Nombre de défis": dist["challenges"].map(fmt.count),
+                "Répondants concernés": dist["respondents_total"].map(fmt.count),
+            }
+        )
+        return Html(table_html(shown, f"Nombre de répondants ({GROUP_NAMES[group]}) par défi"))
+
+    def parameters(self) -> Html:
+        """The run's data set and parameters, in French, for the reader."""
+        kind = "synthétique (calibré sur les graphiques du working paper)" if self.survey.synthetic else "réel"
+        sizes = ", ".join(f"{len(f)} {GROUP_NAMES[g]}" for g, f in self.frames.items())
+        promos = ", ".join(map(str, self.promotions)) if self.promotions else "toutes"
+        reading = "pondérée par promotion" if self.weighting == "promotion" else "non pondérée"
+        return Html(
+            "<ul class=\"eig-parameters\">"
+            f"<li>Jeu de données : {html.escape(kind)} — {html.escape(sizes)}</li>"
+            f"<li>Promotions retenues : {html.escape(promos)}</li>"
+            f"<li>Intervalles de confiance : score de Wilson à {html.escape(fmt.pct(self.confidence))}</li>"
+            f"<li>Seuil de diffusion des sous-groupes : {self.min_cell} répondants</li>"
+            f"<li>Lecture principale : {reading}</li>"
+            f"<li>Réponses libres : {'affichées' if self.include_verbatims else 'non affichées'}</li>"
+            "</ul>"
+        )

@@ -1,0 +1,110 @@
+"""French number formatting shared by figures, notebooks and claims.
+
+One module so that "62 %" is written the same way in a chart, its alt text,
+a notebook sentence and the claims table: decimal comma, narrow no-break space
+(U+202F) before "%" and between thousands, en dash in intervals, and "masqué"
+for a suppressed (or missing) value. Rounding is half-up on the decimal value,
+as done by hand, not Python's round-half-even on the binary float.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NNBSP = "\u202f"
+EN_DASH = "\u2013"
+MASKED = "masqué"
+
+
+def is_missing(value) -> bool:
+    """True for None, NaN and pandas' NA (a suppressed or absent value)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas.NA refuses bool()
+        return True
+
+
+def _round(value, digits: int, scale: int = 0) -> Decimal:
+    """``value × 10**scale`` rounded half-up, computed in decimal.
+
+    ``repr`` gives the shortest decimal that reads back as the float, so
+    ``0.145`` is 0.145 (and 14.5 %, rounded to 15 %), not 0.14499999….
+    """
+    d = Decimal(repr(float(value))).scaleb(scale)
+    return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _french(d: Decimal) -> str:
+    if d == 0:
+        d = abs(d)  # no "-0"
+    sign = "-" if d < 0 else ""
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = NNBSP.join(groups)
+    return sign + text + ("," + frac if frac else "")
+
+
+def num(value, digits: int = 0) -> str:
+    """A number in French: ``1234.5`` → ``"1 234,5"`` (thin spaces), NaN → ``"masqué"``."""
+    return MASKED if is_missing(value) else _french(_round(value, digits))
+
+
+def pct(share, digits: int = 0) -> str:
+    """A fraction as a French percentage: ``0.619`` → ``"62 %"``."""
+    if is_missing(share):
+        return MASKED
+    return f"{_french(_round(share, digits, 2))}{NNBSP}%"
+
+
+def ci(low, high, digits: int = 0) -> str:
+    """An interval of fractions: ``(0.41, 0.79)`` → ``"41–79 %"``."""
+    if is_missing(low) or is_missing(high):
+        return MASKED
+    return f"{_french(_round(low, digits, 2))}{EN_DASH}{_french(_round(high, digits, 2))}{NNBSP}%"
+
+
+def count(value) -> str:
+    """A count; a weighted (non-integer) count keeps one decimal."""
+    if is_missing(value):
+        return MASKED
+    value = float(value)
+    return num(value, 0 if value == int(value) else 1)
+
+
+def count_of(n, base) -> str:
+    """``(13, 21)`` → ``"13 sur 21"``; a suppressed count → ``"masqué"``."""
+    if is_missing(n):
+        return MASKED
+    return f"{count(n)} sur {count(base)}"
+
+
+def ci_label(confidence: float = 0.95) -> str:
+    """``0.95`` → ``"IC 95 %"``, ``0.995`` → ``"IC 99,5 %"``."""
+    digits = 0 if _round(confidence, 0, 2) == _round(confidence, 3, 2) else 1
+    return f"IC {pct(confidence, digits)}"
+
+
+def masked_note(min_cell: int | None = 3) -> str:
+    """What a suppressed cell is shown as, with the disclosure threshold."""
+    return f"{MASKED} (effectif < {min_cell})" if min_cell else MASKED
+
+
+def share_phrase(share, n, base, low, high, *, confidence: float = 0.95,
+                 min_cell: int | None = 3, digits: int = 0) -> str:
+    """``"62 % (13 sur 21), IC 95 % 41–79 %"``, or the masked note with its base."""
+    if is_missing(share) or is_missing(n):
+        return f"{masked_note(min_cell)}, base {count(base)}"
+    return (f"{pct(share, digits)} ({count_of(n, base)}), "
+            f"{ci_label(confidence)} {ci(low, high, digits)}")
+
+
+def row_phrase(row, *, confidence: float = 0.95, min_cell: int | None = 3, digits: int = 0) -> str:
+    """:func:`share_phrase` for one row of the indicator table (mapping or Series)."""
+    return share_phrase(row["share"], row["count"], row["base"], row["ci_low"], row["ci_high"],
+                        confidence=confidence, min_cell=min_cell, digits=digits)

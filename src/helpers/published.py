@@ -1,0 +1,69 @@
+"""The paper's charts as published (``data/published/figures.csv``) beside the recomputed values.
+
+Each appendix shows, under a chart of the paper, what the paper printed and
+what the data gives, category by category, so a reader sees the chart is
+reproduced (on the synthetic sample) or where real data departs from it.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import DATA_DIR
+
+FIGURES_CSV = DATA_DIR / "published" / "figures.csv"
+
+
+def published_figures(path: Path | str = FIGURES_CSV) -> pd.DataFrame:
+    """Every category of every chart, with the codebook question/option and base it maps to."""
+    return pd.read_csv(path, dtype={"value": str, "option": str, "base": str})
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _round_like(value: float, published: str) -> Decimal:
+    """Round ``value`` half-up to as many decimals as the published figure shows."""
+    quantum = Decimal(1).scaleb(-_decimals(published))
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: str) -> pd.DataFrame:
+    """Published vs recomputed for one chart (unweighted, whole group, as the paper did).
+
+    Counts are compared as counts; percentages after rounding the recomputed
+    share the way the paper printed it. ``match`` is True when they are equal.
+    """
+    rows = []
+    chart = published[published["figure_id"] == figure_id]
+    ind = indicators[(indicators["subgroup"] == "all") & (indicators["weighting"] == "none")]
+    for _, p in chart.iterrows():
+        hit = ind[(ind["question_id"] == p["question_id"]) & (ind["option"] == p["option"]) & (ind["group"] == p["group"])]
+        if hit.empty:
+            recomputed, base = None, None
+        else:
+            r = hit.iloc[0]
+            base = int(r["base"])
+            if p["unit"] == "count":
+                recomputed = Decimal(int(r["count"]))
+            else:
+                recomputed = _round_like(100 * float(r["share"]), p["value"])
+        published_value = Decimal(p["value"])
+        rows.append(
+            {
+                "figure_id": figure_id,
+                "question_id": p["question_id"],
+                "series": p["series"],
+                "category": p["category"],
+                "unit": p["unit"],
+                "published": float(published_value),
+                "recomputed": None if recomputed is None else float(recomputed),
+                "base": base,
+                "match": recomputed is not None and recomputed == published_value,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,509 @@
+"""Render executed notebooks into reviewer pages, code pages, one PDF and an index.
+
+Everything goes through nbconvert with the ``eig`` template (``templates/eig``,
+extending ``lab``) so the pages are built from the notebook structure, never by
+editing HTML afterwards:
+
+- ``ReportExporter`` renders markdown headings itself: the first heading is the
+  page's only ``h1``, later levels are clamped so none is skipped, and each gets a
+  stable id recorded in an :class:`Outline` that the template turns into the
+  ``<nav aria-label="Sommaire">`` after the body has been rendered.
+- nbconvert's sanitisation is on (``sanitize_html=True``: JavaScript outputs are
+  dropped, markdown and HTML outputs go through ``clean_html``); ``clean_html`` is
+  replaced by :func:`clean_html` below, whose allow-list keeps the figure blocks of
+  ``helpers.figures`` (``figure``, ``img`` with a ``data:image`` source,
+  ``details``, ``table`` …) and escapes anything else, so hostile markup shows as text.
+- The template writes its own ``<head>``: inline CSS only, no require.js, MathJax,
+  widget manager or any other URL, so no request leaves the page.
+- Every page carries the provenance footer and, for the synthetic sample, the banner.
+
+The run date is the only varying part of a page; it lives in one
+``<time class="run-date">`` element (masked by ``helpers.manifest``) and follows
+``SOURCE_DATE_EPOCH`` when set, so the PDF can be made byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import bleach
+import jinja2
+import markupsafe
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from pygments.formatters import HtmlFormatter
+from traitlets.config import Config
+
+from helpers import PROJECT_ROOT, outputs
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "eig"
+#: Pygments style of the code view; every token colour has ≥ 4.5:1 contrast on white
+#: (checked by tests/test_render.py).
+CODE_STYLE = "xcode"
+BANNER = "Données synthétiques — illustration de la méthode, pas les résultats réels de l’enquête"
+SITE_TITLE = "Annexes du working paper"
+SUBTITLE = "Programme Entrepreneurs d’intérêt général (EIG) — étude d’impact 2019"
+STUDY = (
+    "Cette étude mesure ce que le programme Entrepreneurs d’intérêt général (EIG) a changé "
+    "dans les administrations qui l’ont accueilli : pérennisation des outils, transformation "
+    "numérique et rôle du programme, à partir des enquêtes menées auprès des entrepreneurs et "
+    "de leurs mentors. "
+    "Ces annexes reproduisent, à partir des données et du code, chaque tableau et chaque figure "
+    "du working paper de 2019, avec leurs intervalles de confiance."
+)
+#: Files of a data set, as the Makefile lists them (``DATA_FILES``).
+DATA_PATTERNS = ("*.csv", "*.xlsx", "*.yaml")
+VERSIONED = ("pandas", "seaborn", "papermill", "nbconvert")
+TOC_DEPTH = 3
+MISSING_ALT = "Graphique sans texte alternatif fourni par le carnet"
+
+# --- sanitisation ---------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em "
+    "figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q s samp small span "
+    "strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
+)
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang"})
+TAG_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+    "time": {"datetime"},
+}
+IMAGE_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;", "data:image/svg+xml;")
+
+
+def _uri(value: str) -> str:
+    """A URI the way a browser reads it: control characters and spaces ignored, lower case."""
+    return "".join(ch for ch in value if ord(ch) > 0x20 and not ch.isspace()).lower()
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """Images only from ``data:image/…`` (self-contained pages); links never to ``data:``."""
+    if name in GLOBAL_ATTRIBUTES:
+        return True
+    if name not in TAG_ATTRIBUTES.get(tag, ()):
+        return False
+    if tag == "img" and name == "src":
+        return _uri(value).startswith(IMAGE_DATA)
+    if tag == "a" and name == "href":
+        return not _uri(value).startswith("data:")
+    return True
+
+
+_CLEANER = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_allowed_attribute,
+    protocols={"http", "https", "mailto", "data"},
+    strip=False,
+    strip_comments=True,
+)
+
+
+def clean_html(fragment) -> str:
+    """nbconvert's ``clean_html`` with the project's allow-list.
+
+    Disallowed markup is escaped (so ``<script>`` reads as text), ``javascript:``
+    links lose their target, and an ``img`` that is not a ``data:image`` is shown
+    as its markup (it would be a broken, possibly tracking, request). ``<style>``
+    elements (pandas' DataFrame repr) are dropped rather than escaped, since their
+    CSS would otherwise print as text.
+    """
+    text = fragment.decode() if isinstance(fragment, bytes) else str(fragment)
+    soup = BeautifulSoup(text, "html.parser")
+    for style in soup.find_all("style"):
+        style.decompose()
+    for img in soup.find_all("img"):
+        if not _uri(img.get("src", "")).startswith(IMAGE_DATA):
+            img.replace_with(str(img))
+    return _CLEANER.clean(str(soup))
+
+
+def describe_images(fragment: str) -> str:
+    """Print view: repeat each image's alt text as a visible paragraph after it."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    for img in soup.find_all("img"):
+        alt = (img.get("alt") or "").strip()
+        if alt:
+            para = soup.new_tag("p", attrs={"class": "print-alt"})
+            para.string = f"Description de la figure : {alt}"
+            img.insert_after(para)
+    return str(soup)
+
+
+@jinja2.pass_context
+def alt_text(context, output, mimetype: str) -> str:
+    """Alt text of a raw image output (``metadata[mimetype]["alt"]``), or a visible fallback.
+
+    Every fallback is counted in ``resources["eig"]["missing_alt"]`` so the command
+    can warn: raw matplotlib outputs should go through ``helpers.figures``.
+    """
+    meta = output.get("metadata", {}).get(mimetype, {})
+    alt = str(meta.get("alt", "")).strip() if isinstance(meta, dict) else ""
+    if alt:
+        return alt
+    context["resources"]["eig"]["missing_alt"].append(mimetype)
+    return MISSING_ALT
+
+
+# --- headings and outline ---------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """ASCII id from a French heading: ``Méthode et population`` → ``methode-et-population``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = "".join(ch if ch.isalnum() else " " for ch in ascii_text).split()
+    return "-".join(words) or "section"
+
+
+class Outline:
+    """Headings of one page as they are rendered: levels without gaps, unique ids.
+
+    The first heading becomes the page title (``h1``); any later heading is at least
+    ``h2`` and at most one level below the previous one.
+    """
+
+    def __init__(self, prefix: str = ""):
+        self.prefix = prefix
+        self.title: str | None = None
+        self.title_id: str | None = None
+        self.entries: list[tuple[int, str, str]] = []
+        self._ids: set[str] = set()
+        self._last = 0
+
+    def add(self, level: int, inner_html: str) -> tuple[int, str]:
+        text = " ".join(BeautifulSoup(clean_html(inner_html), "html.parser").get_text().split())
+        level = 1 if self.title is None else max(2, min(level, self._last + 1))
+        self._last = level
+        ident = base = self.prefix + slug(text)
+        n = 2
+        while ident in self._ids:
+            ident, n = f"{base}-{n}", n + 1
+        self._ids.add(ident)
+        if level == 1:
+            self.title, self.title_id = text, ident
+        else:
+            self.entries.append((level, ident, text))
+        return level, ident
+
+    def tree(self, depth: int = TOC_DEPTH) -> list[dict]:
+        """Nested ``{"id", "text", "children"}`` nodes for the levels 2..depth."""
+        root: list[dict] = []
+        stack: list[tuple[int, list[dict]]] = [(1, root)]
+        for level, ident, text in self.entries:
+            if level > depth:
+                continue
+            while stack[-1][0] >= level:
+                stack.pop()
+            node = {"id": ident, "text": text, "children": []}
+            stack[-1][1].append(node)
+            stack.append((level, node["children"]))
+        return root
+
+
+class _OutlineRenderer(IPythonRenderer):
+    """Markdown renderer whose headings take their level and id from the page outline."""
+
+    def __init__(self, outline: Outline, **kwargs):
+        super().__init__(**kwargs)
+        self.outline = outline
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        level, ident = self.outline.add(level, text)
+        return f'<h{level} id="{ident}">{text}</h{level}>\n'
+
+
+class ReportExporter(HTMLExporter):
+    """HTMLExporter whose markdown headings feed the page :class:`Outline`."""
+
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell", {})
+        resources = context.get("resources", {})
+        renderer = _OutlineRenderer(
+            resources["eig"]["outline"],
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=resources.get("metadata", {}).get("path", ""),
+            exclude_anchor_links=True,
+            **self.lexer_options,
+        )
+        return MarkdownWithMath(renderer=renderer).render(source)
+
+
+def _exporter(code: bool) -> ReportExporter:
+    config = Config()
+    # Its only output (Pygments CSS and the user's custom.css) is not used by our head.
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    return ReportExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        sanitize_html=True,
+        embed_images=True,
+        exclude_input=not code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        mathjax_url="",
+        require_js_url="",
+        language_code="fr",
+        filters={"clean_html": clean_html, "describe_images": describe_images, "alt_text": alt_text},
+    )
+
+
+# --- provenance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a reader needs to trace a page back to code, data and parameters."""
+
+    commit: str
+    dirty: bool
+    data_dir: str
+    synthetic: bool
+    files: tuple[tuple[str, str], ...]
+    parameters: tuple[tuple[str, str], ...]
+    versions: tuple[tuple[str, str], ...]
+    run_date: str
+    banner: str = BANNER
+
+
+def is_synthetic(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds the synthetic sample.
+
+    Stand-in for ``helpers.load.is_synthetic`` (same contract), which is used as
+    soon as it exists: ``DATASET.yaml`` with ``synthetic: true``.
+    """
+    try:
+        from helpers.load import is_synthetic as load_is_synthetic
+    except ImportError:
+        import yaml
+
+        manifest = Path(data_dir) / "DATASET.yaml"
+        if not manifest.is_file():
+            return False
+        meta = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        return isinstance(meta, dict) and meta.get("synthetic") is True
+    return bool(load_is_synthetic(data_dir))
+
+
+def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
+    """(commit, dirty) of the working tree; ``("inconnu", False)`` outside git."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # `git status` must not touch the index
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
+        ).stdout.strip()
+
+    try:
+        return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
+    except (OSError, subprocess.CalledProcessError):
+        return "inconnu", False
+
+
+def fingerprints(data_dir: Path) -> tuple[tuple[str, str], ...]:
+    """(path, SHA-256) of each input file of the data set, sorted by path."""
+    files = sorted({p for pattern in DATA_PATTERNS for p in Path(data_dir).glob(pattern) if p.is_file()})
+    return tuple((p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files)
+
+
+def notebook_parameters(nb) -> dict:
+    """Parameters of an executed notebook: papermill's record, else the (injected) parameters cell."""
+    recorded = nb.metadata.get("papermill", {}).get("parameters")
+    if recorded:
+        return dict(recorded)
+    params: dict = {}
+    for tag in ("parameters", "injected-parameters"):  # injected values override the defaults
+        for cell in nb.cells:
+            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+                for node in ast.parse(cell.source).body:
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                        try:
+                            params[node.targets[0].id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            params[node.targets[0].id] = ast.unparse(node.value)
+    return params
+
+
+def run_date() -> str:
+    """ISO date of the run (``SOURCE_DATE_EPOCH`` when set, for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    return date.today().isoformat()
+
+
+def _versions() -> tuple[tuple[str, str], ...]:
+    def get(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    return (("Python", platform.python_version()), *((name, get(name)) for name in VERSIONED))
+
+
+def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
+    data = Path(data_dir if data_dir is not None else parameters.get("data_dir", "."))
+    commit, dirty = git_state()
+    return Provenance(
+        commit=commit,
+        dirty=dirty,
+        data_dir=data.as_posix(),
+        synthetic=is_synthetic(data),
+        files=fingerprints(data),
+        parameters=tuple((key, repr(value)) for key, value in parameters.items()),
+        versions=_versions(),
+        run_date=run_date(),
+    )
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _css(*names: str) -> markupsafe.Markup:
+    parts = [(TEMPLATES / TEMPLATE_NAME / name).read_text(encoding="utf-8") for name in names]
+    parts.append(HtmlFormatter(style=CODE_STYLE).get_style_defs(".highlight"))
+    return markupsafe.Markup("\n".join(parts))
+
+
+def notebook_title(nb) -> str | None:
+    """The appendix title: first heading of the first markdown cell, as the pages show it."""
+    outline = Outline()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            MarkdownWithMath(renderer=_OutlineRenderer(outline, escape=False)).render(cell.source)
+            break
+    return outline.title
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _convert(nb, *, name: str, prov: Provenance, code: bool, fragment: bool = False, root: str = "") -> tuple[str, dict]:
+    """One nbconvert pass; returns the HTML and the ``eig`` resources (outline, warnings)."""
+    eig = {
+        "outline": Outline(prefix=f"{name}-" if fragment else ""),
+        "missing_alt": [],
+        "prov": prov,
+        "fragment": fragment,
+        "print": fragment,
+        "code": code,
+        "name": name,
+        "site_title": SITE_TITLE,
+        "css": _css("report.css"),
+        "links": [
+            ("Toutes les annexes", f"{root}index.html"),
+            ("Vue relecteur (sans code)", f"{root}{name}.html") if code else ("Voir le code", f"code/{name}.html"),
+            ("PDF des annexes", f"{root}appendices.pdf"),
+        ],
+    }
+    # nbconvert deep-copies the resources: read the outline from the copy the template filled.
+    html, resources = _exporter(code).from_notebook_node(nb, resources={"eig": eig, "metadata": {"name": name}})
+    eig = resources["eig"]
+    if eig["missing_alt"]:
+        print(f"warning: {name}: {len(eig['missing_alt'])} image(s) without alt text; "
+              "display figures through helpers.figures", file=sys.stderr)
+    return html, eig
+
+
+def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None) -> list[Path]:
+    """Write ``out_dir/<name>.html`` (reviewer view) and ``out_dir/code/<name>.html``."""
+    nb = _read(notebook)
+    name = notebook.stem
+    prov = provenance(data_dir, notebook_parameters(nb))
+    reviewer, _ = _convert(nb, name=name, prov=prov, code=False)
+    code, _ = _convert(nb, name=name, prov=prov, code=True, root="../")
+    return [outputs.write_text(out_dir / f"{name}.html", reviewer), outputs.write_text(out_dir / "code" / f"{name}.html", code)]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / TEMPLATE_NAME),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _common_provenance(notebooks: list[Path], data_dir: Path | None) -> tuple[list, Provenance]:
+    """Read the notebooks; refuse a mix of runs with different parameters."""
+    nbs = [_read(p) for p in notebooks]
+    params = [notebook_parameters(nb) for nb in nbs]
+    if any(p != params[0] for p in params[1:]):
+        raise SystemExit("error: the notebooks were executed with different parameters; re-run `make report`")
+    return nbs, provenance(data_dir, params[0] if params else {})
+
+
+def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
+    """One PDF: title page, table of contents, one chapter (and bookmark) per appendix."""
+    from weasyprint import HTML
+
+    nbs, prov = _common_provenance(notebooks, data_dir)
+    chapters = []
+    for path, nb in zip(notebooks, nbs):
+        html, eig = _convert(nb, name=path.stem, prov=prov, code=False, fragment=True)
+        outline = eig["outline"]
+        chapters.append({"id": f"{path.stem}-chapitre", "title": outline.title or path.stem,
+                         "html": markupsafe.Markup(html), "tree": outline.tree(depth=2)})
+    book = _environment().get_template("book.html.j2").render(
+        title=SITE_TITLE, subtitle=SUBTITLE, prov=prov, chapters=chapters, css=_css("report.css", "book.css")
+    )
+    pdf = HTML(string=book, base_url=str(out.parent)).write_pdf()
+    return outputs.write_bytes(out, pdf)
+
+
+def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
+    """Landing page: the study in two sentences, every appendix in its three forms, provenance."""
+    nbs, prov = _common_provenance(notebooks, data_dir)
+    appendices = [{"name": path.stem, "title": notebook_title(nb) or path.stem} for path, nb in zip(notebooks, nbs)]
+    page = _environment().get_template("landing.html.j2").render(
+        title=SITE_TITLE, subtitle=SUBTITLE, study=STUDY, prov=prov, appendices=appendices, css=_css("report.css")
+    )
+    return outputs.write_text(out, page)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers render", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    one = sub.add_parser("render-notebook", help="reviewer and code HTML of one executed notebook")
+    one.add_argument("notebook", type=Path)
+    one.add_argument("--out-dir", type=Path, required=True)
+    for command, text in (("pdf", "appendices.pdf from every executed notebook"), ("index", "index.html")):
+        many = sub.add_parser(command, help=text)
+        many.add_argument("notebooks", type=Path, nargs="+")
+        many.add_argument("--out", type=Path, required=True)
+    for p in sub.choices.values():
+        p.add_argument("--data", type=Path, default=None, help="data set directory (default: the notebook's data_dir)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "render-notebook":
+        written = render_notebook(args.notebook, args.out_dir, args.data)
+    elif args.command == "pdf":
+        written = [render_pdf(args.notebooks, args.out, args.data)]
+    else:
+        written = [render_index(args.notebooks, args.out, args.data)]
+    for path in written:
+        print(f"wrote {path}")
+    return 0

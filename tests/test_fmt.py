@@ -1,0 +1,75 @@
+"""French number formatting, on hand-computed values."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import fmt
+
+S = "\u202f"  # narrow no-break space
+D = "\u2013"  # en dash
+
+
+@pytest.mark.parametrize(
+    "share, digits, expected",
+    [
+        (0.619, 0, f"62{S}%"),
+        (13 / 21, 0, f"62{S}%"),  # 61.90…
+        (0.145, 0, f"15{S}%"),  # half-up on 14.5, not the float 14.4999…
+        (0.125, 0, f"13{S}%"),  # half-up, not half-even
+        (0.0049, 1, f"0,5{S}%"),
+        (1.0, 0, f"100{S}%"),
+        (0.0, 0, f"0{S}%"),
+        (0.90476, 1, f"90,5{S}%"),
+    ],
+)
+def test_pct(share, digits, expected):
+    assert fmt.pct(share, digits) == expected
+
+
+@pytest.mark.parametrize("missing", [float("nan"), None, pd.NA, np.nan])
+def test_missing_is_masque(missing):
+    assert fmt.pct(missing) == "masqué"
+    assert fmt.num(missing) == "masqué"
+    assert fmt.count_of(missing, 21) == "masqué"
+    assert fmt.ci(missing, 0.5) == "masqué"
+
+
+def test_ci():
+    assert fmt.ci(0.409, 0.792) == f"41{D}79{S}%"
+    assert fmt.ci(0.4149, 0.7951, digits=1) == f"41,5{D}79,5{S}%"
+    assert fmt.ci(0.0, 1.0) == f"0{D}100{S}%"
+
+
+def test_counts_and_numbers():
+    assert fmt.count_of(13, 21) == "13 sur 21"
+    assert fmt.count_of(13.0, 21.0) == "13 sur 21"
+    assert fmt.count_of(12.44, 21) == "12,4 sur 21"  # weighted count keeps a decimal
+    assert fmt.num(1234567.25, 1) == f"1{S}234{S}567,3"
+    assert fmt.num(-0.0001, 2) == "0,00"  # no "-0,00"
+    assert fmt.num(-1234.5) == f"-1{S}235"
+
+
+def test_ci_label():
+    assert fmt.ci_label() == f"IC 95{S}%"
+    assert fmt.ci_label(0.9) == f"IC 90{S}%"
+    assert fmt.ci_label(0.995) == f"IC 99,5{S}%"
+
+
+def test_share_phrase():
+    assert fmt.share_phrase(13 / 21, 13, 21, 0.409, 0.792) == f"62{S}% (13 sur 21), IC 95{S}% 41{D}79{S}%"
+    assert fmt.share_phrase(0.5, 5, 10, 0.237, 0.763, confidence=0.9) == (
+        f"50{S}% (5 sur 10), IC 90{S}% 24{D}76{S}%"
+    )
+
+
+def test_phrase_of_suppressed_cell_keeps_base_and_threshold():
+    assert fmt.share_phrase(math.nan, math.nan, 21, math.nan, math.nan) == "masqué (effectif < 3), base 21"
+    assert fmt.share_phrase(None, None, 8, None, None, min_cell=5) == "masqué (effectif < 5), base 8"
+
+
+def test_row_phrase_reads_an_indicator_row():
+    row = pd.Series({"share": 8 / 21, "count": 8, "base": 21, "ci_low": 0.208, "ci_high": 0.591})
+    assert fmt.row_phrase(row) == f"38{S}% (8 sur 21), IC 95{S}% 21{D}59{S}%"
