@@ -82,3 +82,9 @@ def test_mean_t_interval_by_hand():
     # half-width = 3.182446 · 0.816497 / 2 = 1.299217
     mean, low, high = mean_interval([3, 4, 5, 4, np.nan])
     assert (mean, low, high) == pytest.approx((4.0, 2.7008, 5.2992), abs=5e-5)
+
+
+def test_bounds_are_exact_at_zero_and_at_the_base():
+    """No 1e-17 residue: a whisker from 0 % must start at exactly 0."""
+    low, high = proportion_interval([0, 12], [12, 12])
+    assert low[0] == 0.0 and high[1] == 1.0

@@ -42,6 +42,9 @@ def proportion_interval(count, base, confidence: float = 0.95, method: str = "wi
     safe_base = np.where(empty, 1.0, base)
     safe_count = np.clip(np.where(empty, 0.0, count), 0.0, safe_base)
     low, high = proportion_confint(safe_count, safe_base, alpha=1 - confidence, method=method)
+    # Wilson's bound at 0 % or 100 % is exactly 0 or 1; floating point leaves 1e-17.
+    low = np.where(safe_count <= 0, 0.0, low)
+    high = np.where(safe_count >= safe_base, 1.0, high)
     low = np.where(empty, np.nan, np.clip(low, 0.0, 1.0))
     high = np.where(empty, np.nan, np.clip(high, 0.0, 1.0))
     if low.ndim == 0:

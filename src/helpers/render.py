@@ -329,22 +329,25 @@ def fingerprints(data_dir: Path) -> tuple[tuple[str, str], ...]:
     return tuple((p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files)
 
 
+def _cell_assignments(nb, tag: str) -> dict:
+    """``name = literal`` assignments of the code cell tagged ``tag`` (papermill's convention)."""
+    values: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        values[node.targets[0].id] = ast.unparse(node.value)
+    return values
+
+
 def notebook_parameters(nb) -> dict:
-    """Parameters of an executed notebook: papermill's record, else the (injected) parameters cell."""
-    recorded = nb.metadata.get("papermill", {}).get("parameters")
-    if recorded:
-        return dict(recorded)
-    params: dict = {}
-    for tag in ("parameters", "injected-parameters"):  # injected values override the defaults
-        for cell in nb.cells:
-            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
-                for node in ast.parse(cell.source).body:
-                    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                        try:
-                            params[node.targets[0].id] = ast.literal_eval(node.value)
-                        except ValueError:
-                            params[node.targets[0].id] = ast.unparse(node.value)
-    return params
+    """Parameters a notebook ran with: its ``parameters`` cell defaults, overridden by what
+    papermill injected (its metadata record, else the ``injected-parameters`` cell)."""
+    injected = nb.metadata.get("papermill", {}).get("parameters") or _cell_assignments(nb, "injected-parameters")
+    return {**_cell_assignments(nb, "parameters"), **injected}
 
 
 def run_date() -> str:

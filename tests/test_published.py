@@ -1,0 +1,55 @@
+"""Published vs recomputed chart values: counts as counts, percentages rounded like the paper."""
+
+import pandas as pd
+
+from helpers.published import chart_check, published_figures
+
+
+def _indicators(rows):
+    base = {"subgroup": "all", "weighting": "none", "group": "eig", "question_id": "q"}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def _published(rows):
+    base = {"figure_id": "fig99", "question_id": "q", "group": "eig", "series": "s"}
+    return pd.DataFrame([{**base, **r} for r in rows]).astype({"value": str})
+
+
+def test_percentages_are_rounded_like_the_published_figure():
+    ind = _indicators([
+        {"option": "yes", "count": 13, "base": 21, "share": 13 / 21},  # 61.90 % → 62
+        {"option": "no", "count": 8, "base": 21, "share": 8 / 21},  # 38.10 % → 38
+    ])
+    pub = _published([
+        {"option": "yes", "category": "Oui", "value": "62", "unit": "percent"},
+        {"option": "no", "category": "Non", "value": "38.1", "unit": "percent"},
+    ])
+    check = chart_check(ind, pub, "fig99")
+    assert check["recomputed"].tolist() == [62.0, 38.1]
+    assert check["match"].tolist() == [True, True]
+
+
+def test_half_is_rounded_up_and_a_wrong_count_is_flagged():
+    ind = _indicators([
+        {"option": "a", "count": 1, "base": 8, "share": 1 / 8},  # 12.5 % → 13
+        {"option": "b", "count": 3, "base": 8, "share": 3 / 8},
+    ])
+    pub = _published([
+        {"option": "a", "category": "A", "value": "13", "unit": "percent"},
+        {"option": "b", "category": "B", "value": "4", "unit": "count"},
+    ])
+    check = chart_check(ind, pub, "fig99")
+    assert check["recomputed"].tolist() == [13.0, 3.0]
+    assert check["match"].tolist() == [True, False]
+
+
+def test_a_category_missing_from_the_data_does_not_match():
+    check = chart_check(_indicators([]).reindex(columns=["question_id", "option", "group", "subgroup", "weighting"]),
+                        _published([{"option": "x", "category": "X", "value": "1", "unit": "count"}]), "fig99")
+    assert check["match"].tolist() == [False] and check["recomputed"].isna().all()
+
+
+def test_the_committed_file_has_a_source_for_every_row():
+    pub = published_figures()
+    assert pub["source"].notna().all() and (pub["source"].str.len() > 20).all()
+    assert pub["figure_id"].nunique() == 23

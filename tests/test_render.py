@@ -1,0 +1,452 @@
+"""Rendering of executed notebooks: reviewer and code pages, PDF, index (helpers.render).
+
+The notebooks are small test notebooks built here and executed with papermill, since
+the real appendices need the full data pipeline. ``build_report`` is also used by
+tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import render
+from helpers.manifest import RUN_DATE
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = (
+    "## Réponse libre\n\n"
+    "<script>alert('xss')</script> et [un lien](javascript:alert(1)) "
+    '<a href="javascript:alert(2)">autre lien</a> <img src=x onerror=alert(3)> '
+    '<iframe src="https://example.org/"></iframe>\n\n'
+    "# Un second titre de niveau 1\n"
+)
+PIXEL = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+FIGURE_BLOCK = (
+    '<figure class="eig-figure" id="{id}"><img src="data:image/png;base64,{png}" alt="{alt}" width="40" height="40">'
+    "<figcaption>{caption}</figcaption><details><summary>Données de la figure</summary>"
+    '<table class="eig-table"><caption>{caption} (données)</caption><thead><tr><th scope="col">Réponse</th>'
+    '<th scope="col">Part (%)</th></tr></thead><tbody><tr><th scope="row">Oui</th><td>62,5</td></tr>'
+    '<tr><th scope="row">Non</th><td>37,5</td></tr></tbody></table></details></figure>'
+)
+PARAMETERS_SOURCE = (
+    'data_dir = "data/sample"\nout_dir = "outputs"\npromotions = [1, 2]\nconfidence = 0.95\n'
+    'min_cell = 3\nweighting = "none"\ninclude_verbatims = None'
+)
+#: name → (title, figure ids, alt texts)
+NOTEBOOKS = {
+    "00_essai_methode": ("Annexe A — Méthode d’essai", ["fig-a-outils"],
+                         ["Barres : 62,5 % des outils sont pérennisés, 37,5 % ne le sont pas",
+                          "Histogramme : trois promotions, la deuxième est la plus nombreuse"]),
+    "01_essai_resultats": ("Annexe B — Résultats d’essai", ["fig-b-role"],
+                           ["Barres : 62,5 % des mentors jugent le programme décisif"]),
+}
+PARAMS = {"promotions": [1, 2], "confidence": 0.9}
+
+
+def _notebook(name: str):
+    title, (fig_id,), alts = NOTEBOOKS[name]
+    new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [
+        new_md(f"# {title}"),
+        new_code(PARAMETERS_SOURCE, metadata={"tags": ["parameters"]}),
+        new_md("Texte d’introduction.\n\n#### Population étudiée\n\nLe niveau de ce titre est corrigé."),
+        new_code(
+            "from IPython.display import HTML, Markdown, display\n"
+            f"display(HTML({FIGURE_BLOCK.format(id=fig_id, png=PIXEL, alt=alts[0], caption='Figure ' + fig_id)!r}))"
+        ),
+    ]
+    if name.startswith("00"):
+        cells += [
+            new_md("### Une figure matplotlib"),
+            new_code(
+                "import matplotlib.pyplot as plt\n"
+                "fig, ax = plt.subplots(figsize=(4, 3))\n"
+                "ax.bar(['1', '2', '3'], [10, 25, 15])\n"
+                f"display(fig, metadata={{'image/png': {{'alt': {alts[1]!r}}}}})\n"
+                "plt.close(fig)"
+            ),
+            new_md(HOSTILE),
+            new_code("display(Markdown('Sortie <script>alert(4)</script> en markdown'))\n"
+                     "display(HTML('<p>Sortie HTML</p><script>alert(5)</script>'))\nprint('promotions', promotions)"),
+        ]
+    else:
+        wide = "".join(f"<th scope='col'>Colonne numéro {i}</th>" for i in range(14))
+        cells += [
+            new_md("## Un tableau large"),
+            new_code(f"display(HTML(\"<table><caption>Tableau large</caption><thead><tr>{wide}</tr></thead></table>\"))"),
+        ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata.language_info = {"name": "python"}
+    return nb
+
+
+def _data_dir(path: Path, synthetic: bool) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "eig.csv").write_text("respondent_id,promotion\nr1,1\n", encoding="utf-8")
+    (path / "DATASET.yaml").write_text(f"name: essai\nsynthetic: {str(synthetic).lower()}\n", encoding="utf-8")
+    return path
+
+
+def build_report(base: Path) -> dict:
+    """Execute the test notebooks with papermill and render everything into ``base/report``."""
+    import papermill as pm
+
+    from helpers.pipeline import KERNEL_NAME
+
+    data = _data_dir(base / "data", synthetic=True)
+    executed = []
+    for name in NOTEBOOKS:
+        source = base / "src" / f"{name}.ipynb"
+        source.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(_notebook(name), source)
+        target = base / "notebooks" / f"{name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pm.execute_notebook(str(source), str(target), parameters={"data_dir": str(data), **PARAMS},
+                            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False)
+        executed.append(target)
+    report = base / "report"
+    args = [str(p) for p in executed]
+    for nb in executed:
+        assert render.main(["render-notebook", str(nb), "--out-dir", str(report), "--data", str(data)]) == 0
+    assert render.main(["pdf", *args, "--out", str(report / "appendices.pdf"), "--data", str(data)]) == 0
+    assert render.main(["index", *args, "--out", str(report / "index.html"), "--data", str(data)]) == 0
+    return {"report": report, "data": data, "executed": executed}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_report(tmp_path_factory.mktemp("render"))
+
+
+def pages(report: Path) -> list[Path]:
+    return [report / "index.html", *(report / f"{n}.html" for n in NOTEBOOKS),
+            *(report / "code" / f"{n}.html" for n in NOTEBOOKS)]
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# --- reviewer and code views -------------------------------------------------------
+
+
+def test_every_output_file_is_written_and_no_temporary_file_is_left(built):
+    report = built["report"]
+    for path in [*pages(report), report / "appendices.pdf"]:
+        assert path.is_file(), path
+    assert not [p for p in report.rglob(".*")]
+
+
+def test_reviewer_view_hides_code_and_code_view_shows_it(built):
+    for name in NOTEBOOKS:
+        reviewer = soup_of(built["report"] / f"{name}.html")
+        code = soup_of(built["report"] / "code" / f"{name}.html")
+        assert not reviewer.select(".jp-InputArea-editor, .highlight.hl-ipython3")
+        assert "display(HTML" not in reviewer.main.get_text()
+        assert code.select(".jp-InputArea-editor .highlight")
+        assert "display(HTML" in code.main.get_text()
+
+
+@pytest.mark.parametrize("view", ["", "code/"])
+def test_every_figure_is_embedded_with_its_caption_and_data_table(built, view):
+    for name, (_, fig_ids, alts) in NOTEBOOKS.items():
+        soup = soup_of(built["report"] / f"{view}{name}.html")
+        imgs = soup.find_all("img")
+        assert [img["alt"] for img in imgs] == alts
+        assert all(img["src"].startswith("data:image/png;base64,") for img in imgs)
+        for fig_id in fig_ids:
+            figure = soup.find("figure", id=fig_id)
+            assert figure.figcaption.get_text() == f"Figure {fig_id}"
+            assert figure.details.summary.get_text() == "Données de la figure"
+            assert [th["scope"] for th in figure.find_all("th")] == ["col", "col", "row", "row"]
+            assert figure.table.caption
+
+
+def test_footer_has_commit_fingerprints_parameters_versions_and_date(built):
+    commit, dirty = render.git_state()
+    digests = {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(built["data"].iterdir())}
+    for path in pages(built["report"]):
+        footer = soup_of(path).find("footer", class_="page-footer")
+        text = footer.get_text(" ")
+        assert commit in text and (("modifié" in text) == dirty)
+        for name, digest in digests.items():
+            assert name in text and digest in text
+        for fragment in ("promotions = [1, 2]", "confidence = 0.9", "min_cell = 3", "data_dir = "):
+            assert fragment in text, (path, fragment)
+        for software in ("Python", "pandas", "seaborn", "papermill", "nbconvert"):
+            assert re.search(rf"{software} \d+\.\d+", text), software
+        time = footer.find("time", class_="run-date")
+        assert time["datetime"] == time.get_text() == date.today().isoformat()
+
+
+def test_banner_on_every_page_when_synthetic(built):
+    for path in pages(built["report"]):
+        banner = soup_of(path).find(class_="synthetic-banner")
+        assert banner and banner.get_text(strip=True) == render.BANNER, path
+
+
+def test_no_banner_when_the_data_are_not_synthetic(built, tmp_path):
+    real = _data_dir(tmp_path / "reel", synthetic=False)
+    notebook = built["executed"][0]
+    render.render_notebook(notebook, tmp_path / "report", real)
+    render.render_index([notebook], tmp_path / "report" / "index.html", real)
+    for path in (tmp_path / "report" / f"{notebook.stem}.html", tmp_path / "report" / "index.html"):
+        soup = soup_of(path)
+        assert not soup.find(class_="synthetic-banner") and "Données synthétiques" not in soup.get_text()
+
+
+def test_structure_lang_title_one_h1_ordered_headings_skip_link(built):
+    for path in pages(built["report"]):
+        soup = soup_of(path)
+        assert soup.html["lang"] == "fr"
+        assert soup.title.get_text().strip()
+        h1s = soup.find_all("h1")
+        assert len(h1s) == 1, path
+        levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+        main_levels = [int(h.name[1]) for h in soup.main.find_all(re.compile(r"^h[1-6]$"))]
+        assert main_levels[0] == 1 and levels.count(1) == 1
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        skip = soup.find("a", class_="skip-link")
+        assert skip.get_text() == "Aller au contenu" and skip["href"] == "#contenu"
+        assert soup.find("main")["id"] == "contenu"
+
+
+def test_appendix_title_is_the_h1_and_the_page_title(built):
+    for name, (title, _, _) in NOTEBOOKS.items():
+        for path in (built["report"] / f"{name}.html", built["report"] / "code" / f"{name}.html"):
+            soup = soup_of(path)
+            assert soup.h1.get_text() == title
+            assert soup.title.get_text().startswith(title)
+
+
+def test_table_of_contents_links_to_every_section(built):
+    for name in NOTEBOOKS:
+        soup = soup_of(built["report"] / f"{name}.html")
+        nav = soup.find("nav", attrs={"aria-label": "Sommaire"})
+        targets = [a["href"] for a in nav.find_all("a")]
+        headings = [h for h in soup.main.find_all(re.compile(r"^h[23]$"))]
+        assert targets == [f"#{h['id']}" for h in headings]
+        assert "Population étudiée" in nav.get_text()
+
+
+def test_pages_load_nothing_from_outside(built):
+    for path in pages(built["report"]):
+        soup = soup_of(path)
+        assert not soup.find_all(["script", "iframe", "link", "object", "embed"]), path
+        for tag in soup.find_all(src=True):
+            assert tag["src"].startswith("data:"), (path, tag.name)
+        css = " ".join(s.get_text() for s in soup.find_all("style"))
+        assert "@import" not in css and not re.search(r"url\((?!\s*['\"]?data:)", css)
+
+
+def test_images_have_specific_alt_text(built):
+    generic = {"", "image", "figure", "graphique", "no description has been provided for this image",
+               render.MISSING_ALT.lower()}
+    for path in pages(built["report"]):
+        for img in soup_of(path).find_all("img"):
+            assert img.get("alt", "").strip().lower() not in generic, path
+
+
+def test_hostile_markdown_and_outputs_show_as_text(built):
+    for view in ("", "code/"):
+        soup = soup_of(built["report"] / f"{view}00_essai_methode.html")
+        text = soup.get_text(" ")
+        assert "<script>alert('xss')</script>" in text
+        assert "alert(4)" in text and "alert(5)" in text
+        assert '<img onerror="alert(3)" src="x"/>' in text
+        assert not soup.find_all(["script", "iframe"])
+        assert not soup.find_all(onerror=True)
+        assert not [a for a in soup.find_all("a", href=True) if "javascript" in a["href"].lower()]
+
+
+def test_a_later_level_one_heading_is_demoted():
+    outline = render.Outline()
+    assert outline.add(1, "Annexe A — Titre") == (1, "annexe-a-titre")
+    assert outline.add(4, "Population") == (2, "population")
+    assert outline.add(1, "Autre") == (2, "autre")
+    assert outline.add(3, "Détail") == (3, "detail")
+    assert outline.add(3, "Détail") == (3, "detail-2")
+    assert outline.tree() == [
+        {"id": "population", "text": "Population", "children": []},
+        {"id": "autre", "text": "Autre", "children": [
+            {"id": "detail", "text": "Détail", "children": []},
+            {"id": "detail-2", "text": "Détail", "children": []},
+        ]},
+    ]
+
+
+# --- sanitiser ------------------------------------------------------------------------
+
+
+def test_sanitiser_keeps_figure_blocks_intact():
+    block = FIGURE_BLOCK.format(id="fig-x", png=PIXEL, alt="Texte alternatif", caption="Légende")
+    assert BeautifulSoup(render.clean_html(block), "html.parser") == BeautifulSoup(block, "html.parser")
+
+
+@pytest.mark.parametrize("hostile", [
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    '<a href=" JaVa\tScript:alert(1)">x</a>',
+    '<img src="https://example.org/pixel.png" alt="pisteur">',
+    '<div style="background:url(https://example.org/)" onclick="alert(1)">x</div>',
+    "<svg><script>alert(1)</script></svg>",
+])
+def test_sanitiser_drops_active_content_and_remote_resources(hostile):
+    soup = BeautifulSoup(render.clean_html(hostile), "html.parser")
+    assert not soup.find_all(["script", "svg", "img"])
+    for tag in soup.find_all(True):
+        assert set(tag.attrs) <= {"class", "id", "title", "lang"}, tag
+
+
+def test_dataframe_style_block_is_dropped_not_printed():
+    html = '<div><style scoped>.dataframe tbody tr th { vertical-align: top; }</style><table class="dataframe"></table></div>'
+    cleaned = render.clean_html(html)
+    assert "vertical-align" not in cleaned and "<table" in cleaned
+
+
+# --- provenance ------------------------------------------------------------------------
+
+
+def test_parameters_come_from_the_injected_cell_without_papermill_metadata(built):
+    nb = nbformat.read(built["executed"][0], as_version=4)
+    nb.metadata.pop("papermill")
+    params = render.notebook_parameters(nb)
+    assert params["confidence"] == 0.9 and params["min_cell"] == 3 and params["data_dir"] == str(built["data"])
+
+
+@pytest.mark.parametrize(("content", "expected"), [("synthetic: true\n", True), ("synthetic: false\n", False),
+                                                    ("synthetic: 'yes'\n", False), (None, False)])
+def test_is_synthetic_reads_dataset_yaml(tmp_path, content, expected):
+    if content is not None:
+        (tmp_path / "DATASET.yaml").write_text(content, encoding="utf-8")
+    assert render.is_synthetic(tmp_path) is expected
+
+
+def test_run_date_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1546300800")
+    assert render.run_date() == "2019-01-01"
+
+
+def test_pages_are_identical_between_runs_once_the_date_is_masked(built, tmp_path):
+    notebook = built["executed"][1]
+    render.render_notebook(notebook, tmp_path, built["data"])
+    for rel in (f"{notebook.stem}.html", f"code/{notebook.stem}.html"):
+        first = RUN_DATE.sub(b"", (built["report"] / rel).read_bytes())
+        assert first == RUN_DATE.sub(b"", (tmp_path / rel).read_bytes())
+
+
+def test_image_without_alt_gets_a_visible_fallback_and_a_warning(built, tmp_path, capsys):
+    nb = nbformat.read(built["executed"][0], as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("image/png", None)
+    path = tmp_path / "sans_alt.ipynb"
+    nbformat.write(nb, path)
+    render.render_notebook(path, tmp_path / "report", built["data"])
+    alts = [img["alt"] for img in soup_of(tmp_path / "report" / "sans_alt.html").find_all("img")]
+    assert render.MISSING_ALT in alts
+    assert "1 image(s) without alt text" in capsys.readouterr().err
+
+
+def test_code_colours_meet_wcag_aa():
+    from pygments.styles import get_style_by_name
+
+    def luminance(colour: str) -> float:
+        colour = colour.lstrip("#")
+        if len(colour) == 3:
+            colour = "".join(c * 2 for c in colour)
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    style = get_style_by_name(render.CODE_STYLE)
+    background = luminance(style.background_color or "#ffffff")
+    for token, spec in style:
+        if spec["color"]:
+            fg = luminance(spec["color"])
+            ratio = (max(fg, background) + 0.05) / (min(fg, background) + 0.05)
+            assert ratio >= 4.5, (token, spec["color"], ratio)
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(built):
+    from pypdf import PdfReader
+
+    return PdfReader(built["report"] / "appendices.pdf")
+
+
+def test_pdf_has_title_page_with_banner_toc_chapters_and_page_numbers(pdf):
+    texts = [page.extract_text() for page in pdf.pages]
+    assert "Annexes du working paper" in texts[0] and "Données synthétiques" in texts[0]
+    assert "Sommaire" in texts[1]
+    for title, _, _ in NOTEBOOKS.values():
+        assert title in texts[1]  # TOC entry
+        assert any(title in t for t in texts[2:])
+    n = len(pdf.pages)
+    for i, text in enumerate(texts[1:], start=2):
+        assert f"Page {i} sur {n}" in text
+    toc_numbers = re.findall(r"\.{3,}\s*(\d+)", texts[1])
+    assert toc_numbers and all(2 < int(x) <= n for x in toc_numbers)
+
+
+def test_pdf_prints_alt_texts_and_figure_data(pdf):
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    text = " ".join(text.split())
+    for _, _, alts in NOTEBOOKS.values():
+        for alt in alts:
+            assert f"Description de la figure : {alt}" in text
+    assert "Données de la figure" in text and "62,5" in text
+
+
+def test_pdf_metadata_outline_and_fonts(pdf):
+    assert pdf.metadata.title.startswith("Annexes du working paper")
+    assert pdf.trailer["/Root"]["/Lang"] == "fr"
+    top = [item.title for item in pdf.outline if not isinstance(item, list)]
+    assert top == [title for title, _, _ in NOTEBOOKS.values()] + ["Provenance"]
+    assert isinstance(pdf.outline[1], list)  # sections nested under the first chapter
+    for page in pdf.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            descendant = font.get_object()
+            if "/DescendantFonts" in descendant:
+                descendant = descendant["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), descendant["/BaseFont"]
+
+
+# --- index -----------------------------------------------------------------------------
+
+
+def test_index_links_every_appendix_in_every_form_and_describes_the_run(built):
+    soup = soup_of(built["report"] / "index.html")
+    hrefs = {a["href"] for a in soup.find_all("a", href=True)}
+    for name, (title, _, _) in NOTEBOOKS.items():
+        assert {f"{name}.html", f"code/{name}.html", f"appendices.pdf#{name}-chapitre"} <= hrefs
+        assert title in soup.main.get_text()
+    assert soup.h1.get_text() == "Annexes du working paper"
+    assert soup.find("nav")
+    main = soup.main.get_text(" ")
+    assert "programme Entrepreneurs d’intérêt général" in main
+    for path in built["data"].iterdir():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in main
+    assert "confidence = 0.9" in main and soup.main.find("time", class_="run-date")
+
+
+def test_mixed_runs_are_refused(built, tmp_path):
+    nb = nbformat.read(built["executed"][1], as_version=4)
+    nb.metadata.papermill.parameters["confidence"] = 0.8
+    other = tmp_path / "autre.ipynb"
+    nbformat.write(nb, other)
+    with pytest.raises(SystemExit, match="different parameters"):
+        render.render_index([built["executed"][0], other], tmp_path / "index.html", built["data"])
