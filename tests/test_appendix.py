@@ -72,3 +72,30 @@ def test_promotion_filter_changes_the_bases(tmp_path):
 def test_bad_weighting_is_refused(tmp_path):
     with pytest.raises(ValueError, match="weighting"):
         Appendix(SAMPLE_DIR, tmp_path, weighting="poids")
+
+
+def test_comparison_masks_small_cells_but_keeps_the_test(tmp_path):
+    strict = Appendix(SAMPLE_DIR, tmp_path).compare("etalab_expertise", "yes", "eig").html
+    assert "masqué" in strict and "Fisher p = " in strict
+    open_ = Appendix(SAMPLE_DIR, tmp_path, min_cell=0).compare("etalab_expertise", "yes", "eig").html
+    assert "masqué" not in open_ and "écart" in open_
+
+
+def test_weighting_gap_by_hand():
+    from helpers.appendix import weighting_gap
+
+    table = pd.DataFrame({
+        "question_id": ["q"] * 4, "group": ["eig"] * 4, "subgroup": ["all"] * 4,
+        "weighting": ["none", "none", "promotion", "promotion"], "option": ["yes", "no", "yes", "no"],
+        "share": [0.60, 0.40, 0.55, 0.45],
+    })
+    assert weighting_gap(table, ["q"], "eig") == pytest.approx(0.05)
+    assert weighting_gap(table, ["other"], "eig") == 0.0
+
+
+def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
+    from helpers.appendix import WEIGHTING_GAP, weighting_gap
+
+    q = [q.id for q in app.codebooks["eig"].by_figure("fig18")]
+    html = app.chart("fig18").html
+    assert ("_ponderation" in html) == (weighting_gap(app.table, q, "eig") >= WEIGHTING_GAP)

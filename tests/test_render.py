@@ -80,9 +80,10 @@ def _notebook(name: str):
         ]
     else:
         wide = "".join(f"<th scope='col'>Colonne numéro {i}</th>" for i in range(14))
+        wide += "</tr></thead><tbody><tr>" + "".join(f"<td>{i},0</td>" for i in range(14))
         cells += [
             new_md("## Un tableau large"),
-            new_code(f"display(HTML(\"<table><caption>Tableau large</caption><thead><tr>{wide}</tr></thead></table>\"))"),
+            new_code(f"display(HTML(\"<table><caption>Tableau large</caption><thead><tr>{wide}</tr></tbody></table>\"))"),
         ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -25,6 +25,18 @@ from helpers.programme import populations
 from helpers.published import chart_check, published_figures
 
 GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
+#: A chart gets its weighted reading beside it when weighting moves a share by this much.
+WEIGHTING_GAP = 0.02
+
+
+def weighting_gap(table: pd.DataFrame, question_ids, group: str) -> float:
+    """Largest change (in share) that the promotion weighting makes on these questions' rows."""
+    rows = table[table["question_id"].isin(list(question_ids)) & (table["group"] == group)
+                 & (table["subgroup"] == "all")]
+    pivot = rows.pivot_table(index=["question_id", "option"], columns="weighting", values="share")
+    if not {"none", "promotion"} <= set(pivot.columns):
+        return 0.0
+    return float((pivot["promotion"] - pivot["none"]).abs().max())
 
 
 def resolve(path: str | Path) -> Path:
@@ -141,7 +153,16 @@ class Appendix:
         title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
                                        title=title, name=f"{figure_id}_{group}"))
-        return _join(figure, self.published_check(figure_id))
+        parts = [figure, self.published_check(figure_id)]
+        gap = weighting_gap(self.table, [q.id for q in questions], group)
+        if gap >= WEIGHTING_GAP:
+            parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.num(100 * gap, 1)} "
+                                    "point(s) au plus : lecture non pondérée et pondérée côte à côte.")))
+            target = questions if len(questions) > 1 else questions[0]
+            parts.append(self._save(grouped_by_promotion(self.table, target, group=group, by="weighting",
+                                                         title=title, name=f"{figure_id}_{group}_ponderation",
+                                                         **self._kw())))
+        return _join(*parts)
 
     def published_check(self, figure_id: str) -> Html:
         """Published vs recomputed values of one chart, as a table."""
@@ -221,19 +242,29 @@ class Appendix:
 
     def compare(self, question_id: str, options, group: str = "eig", a: str = "promotion=1",
                 b: str = "promotion=2") -> Html:
-        """Two subgroups on one share, with Fisher's exact test (unweighted)."""
+        """Two subgroups on one share, with Fisher's exact test (unweighted).
+
+        Counts and shares of a subgroup are masked like the indicator table masks
+        them (count, non-count or base under ``min_cell``); the other subgroup and
+        the difference are masked too, since the whole group's total is public.
+        The p-value is always shown: it is the comparison's answer.
+        """
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
         r = compare_shares(self.survey, question_id, options, a, b, group=group)
+        masked = any(
+            min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"
+        )
         label = {"promotion=1": "Promotion 1", "promotion=2": "Promotion 2"}
-        rows = [{"Sous-groupe": label.get(s, s), "Effectif": fmt.count(r[f"count_{k}"]),
-                 "Base": fmt.count(r[f"base_{k}"]), "Part": fmt.pct(r[f"share_{k}"])}
+        rows = [{"Sous-groupe": label.get(s, s), "Base": fmt.count(r[f"base_{k}"]),
+                 "Effectif": fmt.MASKED if masked else fmt.count(r[f"count_{k}"]),
+                 "Part": fmt.MASKED if masked else fmt.pct(r[f"share_{k}"])}
                 for s, k in ((a, "a"), (b, "b"))]
+        gap = "écart masqué" if masked else f"écart {fmt.num(100 * r['difference'], 0)} points"
         caption = (f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]}) : "
-                   f"écart {fmt.num(100 * r['difference'], 0)} points, test exact de Fisher p = "
-                   f"{fmt.num(r['p_value'], 3)}")
-        small = min(r["base_a"], r["base_b"]) < self.min_cell
-        note = _note("Une des bases est inférieure au seuil de diffusion : comparaison indicative.") if small else ""
+                   f"{gap}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}")
+        note = _note(f"Effectifs inférieurs au seuil de diffusion ({self.min_cell}) : parts masquées ; "
+                     "le test porte sur les effectifs complets.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
     def verbatims(self, question_id: str, group: str = "eig") -> Html:

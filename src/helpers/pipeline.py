@@ -111,6 +111,7 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
     outputs.publish(staging, out_dir)
     nb = nbformat.read(partial, as_version=4)
     _strip_volatile(nb)
+    nb.metadata.setdefault("papermill", {})["output_path"] = str(output)
     outputs.write_text(output, nbformat.writes(nb) + "\n")
     partial.unlink()
     return 0
