@@ -24,6 +24,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 BLOCKING = {"serious", "critical"}
+PAGES = ["index.html", *(f"{n}.html" for n in NOTEBOOKS), *(f"code/{n}.html" for n in NOTEBOOKS)]
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +44,6 @@ def browser(report):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
-
-
-def all_pages(report: Path) -> list[Path]:
-    return [report / "index.html", *(report / f"{n}.html" for n in NOTEBOOKS),
-            *(report / "code" / f"{n}.html" for n in NOTEBOOKS)]
 
 
 class Visit:
@@ -84,7 +80,7 @@ def _pdf_destinations(path: Path) -> set[str]:
     return set(PdfReader(path).named_destinations)
 
 
-@pytest.mark.parametrize("rel", ["index.html", *(f"{n}.html" for n in NOTEBOOKS), *(f"code/{n}.html" for n in NOTEBOOKS)])
+@pytest.mark.parametrize("rel", PAGES)
 def test_page_loads_cleanly_offline(browser, report, rel):
     path = report / rel
     visit = Visit(browser, path)
@@ -110,7 +106,7 @@ def test_page_loads_cleanly_offline(browser, report, rel):
         visit.close()
 
 
-@pytest.mark.parametrize("rel", ["index.html", *(f"{n}.html" for n in NOTEBOOKS), *(f"code/{n}.html" for n in NOTEBOOKS)])
+@pytest.mark.parametrize("rel", PAGES)
 def test_no_horizontal_scroll_at_360px(browser, report, rel):
     visit = Visit(browser, report / rel, width=360)
     try:
@@ -130,8 +126,9 @@ def axe_violations(browser, path: Path) -> list[dict]:
         visit.close()
 
 
-@pytest.mark.parametrize("rel", ["index.html", *(f"{n}.html" for n in NOTEBOOKS), *(f"code/{n}.html" for n in NOTEBOOKS)])
+@pytest.mark.parametrize("rel", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(browser, report, rel):
     violations = axe_violations(browser, report / rel)
-    blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in BLOCKING]
+    blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                for v in violations if v["impact"] in BLOCKING]
     assert blocking == []

@@ -61,7 +61,7 @@ def _notebook(name: str):
         new_md("Texte d’introduction.\n\n#### Population étudiée\n\nLe niveau de ce titre est corrigé."),
         new_code(
             "from IPython.display import HTML, Markdown, display\n"
-            f"display(HTML({FIGURE_BLOCK.format(id=fig_id, png=PIXEL, alt=alts[0], caption='Figure ' + fig_id)!r}))"
+            f"display(HTML({FIGURE_BLOCK.format(id=fig_id, png=PIXEL, alt=alts[0], caption=f'Figure {fig_id}')!r}))"
         ),
     ]
     if name.startswith("00"):
@@ -83,7 +83,8 @@ def _notebook(name: str):
         wide += "</tr></thead><tbody><tr>" + "".join(f"<td>{i},0</td>" for i in range(14))
         cells += [
             new_md("## Un tableau large"),
-            new_code(f"display(HTML(\"<table><caption>Tableau large</caption><thead><tr>{wide}</tr></tbody></table>\"))"),
+            new_code(f"display(HTML(\"<table><caption>Tableau large</caption>"
+                     f"<thead><tr>{wide}</tr></tbody></table>\"))"),
         ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -424,6 +425,22 @@ def test_pdf_metadata_outline_and_fonts(pdf):
                 descendant = descendant["/DescendantFonts"][0].get_object()
             descriptor = descendant["/FontDescriptor"].get_object()
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), descendant["/BaseFont"]
+
+
+def test_pdf_is_tagged_with_figure_alt_texts(pdf):
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+
+    def figure_alts(node) -> list[str]:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            return [alt for child in node for alt in figure_alts(child)]
+        if not isinstance(node, dict):
+            return []
+        own = [str(node["/Alt"])] if node.get("/S") == "/Figure" and "/Alt" in node else []
+        return own + figure_alts(node.get("/K", []))
+
+    assert figure_alts(root["/StructTreeRoot"]) == [alt for _, _, alts in NOTEBOOKS.values() for alt in alts]
 
 
 # --- index -----------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
 from helpers import PROJECT_ROOT, outputs
+from helpers.load import is_synthetic
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "eig"
@@ -289,25 +290,6 @@ class Provenance:
     banner: str = BANNER
 
 
-def is_synthetic(data_dir: Path) -> bool:
-    """Whether ``data_dir`` holds the synthetic sample.
-
-    Stand-in for ``helpers.load.is_synthetic`` (same contract), which is used as
-    soon as it exists: ``DATASET.yaml`` with ``synthetic: true``.
-    """
-    try:
-        from helpers.load import is_synthetic as load_is_synthetic
-    except ImportError:
-        import yaml
-
-        manifest = Path(data_dir) / "DATASET.yaml"
-        if not manifest.is_file():
-            return False
-        meta = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-        return isinstance(meta, dict) and meta.get("synthetic") is True
-    return bool(load_is_synthetic(data_dir))
-
-
 def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
     """(commit, dirty) of the working tree; ``("inconnu", False)`` outside git."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # `git status` must not touch the index
@@ -406,14 +388,17 @@ def _read(path: Path):
     return nbformat.read(path, as_version=4)
 
 
-def _convert(nb, *, name: str, prov: Provenance, code: bool, fragment: bool = False, root: str = "") -> tuple[str, dict]:
-    """One nbconvert pass; returns the HTML and the ``eig`` resources (outline, warnings)."""
+def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = False, root: str = "") -> tuple[str, dict]:
+    """One nbconvert pass; returns the HTML and the ``eig`` resources (outline, warnings).
+
+    ``chapter`` gives a PDF chapter: a ``<section>`` with ids prefixed by the notebook
+    name (unique across the book) and alt texts repeated as visible text.
+    """
     eig = {
-        "outline": Outline(prefix=f"{name}-" if fragment else ""),
+        "outline": Outline(prefix=f"{name}-" if chapter else ""),
         "missing_alt": [],
         "prov": prov,
-        "fragment": fragment,
-        "print": fragment,
+        "chapter": chapter,
         "code": code,
         "name": name,
         "site_title": SITE_TITLE,
@@ -440,7 +425,10 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None)
     prov = provenance(data_dir, notebook_parameters(nb))
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../")
-    return [outputs.write_text(out_dir / f"{name}.html", reviewer), outputs.write_text(out_dir / "code" / f"{name}.html", code)]
+    return [
+        outputs.write_text(out_dir / f"{name}.html", reviewer),
+        outputs.write_text(out_dir / "code" / f"{name}.html", code),
+    ]
 
 
 def _environment() -> jinja2.Environment:
@@ -467,14 +455,15 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None) -
     nbs, prov = _common_provenance(notebooks, data_dir)
     chapters = []
     for path, nb in zip(notebooks, nbs):
-        html, eig = _convert(nb, name=path.stem, prov=prov, code=False, fragment=True)
+        html, eig = _convert(nb, name=path.stem, prov=prov, code=False, chapter=True)
         outline = eig["outline"]
         chapters.append({"id": f"{path.stem}-chapitre", "title": outline.title or path.stem,
                          "html": markupsafe.Markup(html), "tree": outline.tree(depth=2)})
     book = _environment().get_template("book.html.j2").render(
         title=SITE_TITLE, subtitle=SUBTITLE, prov=prov, chapters=chapters, css=_css("report.css", "book.css")
     )
-    pdf = HTML(string=book, base_url=str(out.parent)).write_pdf()
+    # Tagged PDF: a structure tree (headings, lists, tables, figures with their alt text) for screen readers.
+    pdf = HTML(string=book, base_url=str(out.parent)).write_pdf(pdf_tags=True)
     return outputs.write_bytes(out, pdf)
 
 
@@ -502,11 +491,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--data", type=Path, default=None, help="data set directory (default: the notebook's data_dir)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "render-notebook":
-        written = render_notebook(args.notebook, args.out_dir, args.data)
+        render_notebook(args.notebook, args.out_dir, args.data)
     elif args.command == "pdf":
-        written = [render_pdf(args.notebooks, args.out, args.data)]
+        render_pdf(args.notebooks, args.out, args.data)
     else:
-        written = [render_index(args.notebooks, args.out, args.data)]
-    for path in written:
-        print(f"wrote {path}")
+        render_index(args.notebooks, args.out, args.data)
     return 0
