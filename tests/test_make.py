@@ -4,8 +4,10 @@ The full build is done once per session (module fixture) into a temporary OUT;
 `make -n -W file` asks make what it *would* redo, without touching the tree.
 """
 
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,12 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 pytestmark = pytest.mark.slow
 
 
+#: One run date for every build of this module, so the PDF (which prints it) can be compared too.
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}
+
+
 def make(*args, check=True):
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, env=ENV)
     if check and proc.returncode != 0:
         raise AssertionError(f"make {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc
@@ -86,7 +92,7 @@ def test_refused_data_writes_nothing_under_out(tmp_path):
 
 
 def test_two_builds_from_a_clean_out_are_byte_identical(built):
-    """Tables, figures and executed notebooks: same bytes; HTML: same once the run date is masked.
+    """Tables, figures, notebooks and the PDF: same bytes; HTML: same once the run date is masked.
 
     Runs last: it wipes the fixture's OUT and rebuilds it from scratch.
     """

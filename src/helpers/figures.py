@@ -150,7 +150,8 @@ def _render(fig: MplFigure, kind: str) -> bytes:
     buf = io.BytesIO()
     # No software version/date in the file: the same chart gives the same bytes.
     metadata = {"Software": None} if kind == "png" else {"Date": None}
-    fig.savefig(buf, format=kind, dpi=DPI, metadata=metadata)
+    # "tight" keeps a long subtitle or legend whole instead of clipping it at the canvas edge.
+    fig.savefig(buf, format=kind, dpi=DPI, metadata=metadata, bbox_inches="tight", pad_inches=0.08)
     return buf.getvalue()
 
 
