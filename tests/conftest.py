@@ -15,3 +15,32 @@ def codebooks():
 @pytest.fixture(scope="session")
 def sample():
     return load_survey(SAMPLE_DIR)
+
+
+# ---- the full report, built once per session by `make` (slow tests) --------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+#: One run date for every build of the session, so the PDF (which prints it) compares too.
+MAKE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}
+
+
+def make(*args, check=True):
+    """Run make at the repository root; on failure show the end of its output."""
+    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=MAKE_ENV)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"make {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def full_report(tmp_path_factory):
+    """`make -j2 report` on the sample into a fresh OUT (the report users get)."""
+    out = tmp_path_factory.mktemp("report") / "out"
+    make("-j2", "report", f"OUT={out}")
+    return out

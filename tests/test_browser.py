@@ -24,20 +24,40 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 BLOCKING = {"serious", "critical"}
-PAGES = ["index.html", *(f"{n}.html" for n in NOTEBOOKS), *(f"code/{n}.html" for n in NOTEBOOKS)]
+REAL = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def _pages(names) -> list[str]:
+    return ["index.html", *(f"{n}.html" for n in names), *(f"code/{n}.html" for n in names)]
+
+
+#: (source, page): the test notebooks (hostile text, edge cases) and the real `make report`.
+PAGES = [("fixture", p) for p in _pages(NOTEBOOKS)] + [("make", p) for p in _pages(REAL)]
+IDS = [f"{s}:{p}" for s, p in PAGES]
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def fixture_report(tmp_path_factory):
+    return build_report(tmp_path_factory.mktemp("browser"))["report"]
+
+
+@pytest.fixture
+def report(request):
+    """The report a case runs on; skips with the reason when the browser tooling is absent."""
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium not installed: apt-get install chromium")
     if not AXE.exists():
         pytest.skip("axe-core not installed: run `npm ci` at the repository root")
-    return build_report(tmp_path_factory.mktemp("browser"))["report"]
+    source = request.node.callspec.params["source"]
+    if source == "make":
+        return request.getfixturevalue("full_report") / "report"
+    return request.getfixturevalue("fixture_report")
 
 
 @pytest.fixture(scope="module")
-def browser(report):
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -80,8 +100,8 @@ def _pdf_destinations(path: Path) -> set[str]:
     return set(PdfReader(path).named_destinations)
 
 
-@pytest.mark.parametrize("rel", PAGES)
-def test_page_loads_cleanly_offline(browser, report, rel):
+@pytest.mark.parametrize("source, rel", PAGES, ids=IDS)
+def test_page_loads_cleanly_offline(browser, report, source, rel):
     path = report / rel
     visit = Visit(browser, path)
     try:
@@ -106,8 +126,8 @@ def test_page_loads_cleanly_offline(browser, report, rel):
         visit.close()
 
 
-@pytest.mark.parametrize("rel", PAGES)
-def test_no_horizontal_scroll_at_360px(browser, report, rel):
+@pytest.mark.parametrize("source, rel", PAGES, ids=IDS)
+def test_no_horizontal_scroll_at_360px(browser, report, source, rel):
     visit = Visit(browser, report / rel, width=360)
     try:
         scroll, inner = visit.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -126,8 +146,8 @@ def axe_violations(browser, path: Path) -> list[dict]:
         visit.close()
 
 
-@pytest.mark.parametrize("rel", PAGES)
-def test_axe_finds_no_serious_or_critical_violation(browser, report, rel):
+@pytest.mark.parametrize("source, rel", PAGES, ids=IDS)
+def test_axe_finds_no_serious_or_critical_violation(browser, report, source, rel):
     violations = axe_violations(browser, report / rel)
     blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                 for v in violations if v["impact"] in BLOCKING]

@@ -4,14 +4,13 @@ The full build is done once per session (module fixture) into a temporary OUT;
 `make -n -W file` asks make what it *would* redo, without touching the tree.
 """
 
-import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from conftest import make
 from helpers.manifest import differences, manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,22 +18,9 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 pytestmark = pytest.mark.slow
 
 
-#: One run date for every build of this module, so the PDF (which prints it) can be compared too.
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}
-
-
-def make(*args, check=True):
-    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, env=ENV)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"make {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report") / "out"
-    make("-j2", "report", f"OUT={out}")
-    return out
+def built(full_report):
+    return full_report
 
 
 def test_report_produces_every_page(built):

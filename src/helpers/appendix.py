@@ -333,3 +333,161 @@ class Appendix:
             f"<li>Réponses libres : {'affichées' if self.include_verbatims else 'non affichées'}</li>"
             "</ul>"
         )
+
+    # ---- appendix E: the programme in figures ------------------------------------
+    def programme_table(self) -> Html:
+        """The paper's table (p. 8) as published, with each total recomputed from its parts beside it."""
+        from helpers.programme import programme_table, table_checks
+
+        table = programme_table()
+        totals = table_checks(table)
+        totals = totals[totals["promotion"] == "total"].set_index("check_id")
+        rows = []
+        for indicator, part in table.groupby("indicator_id", sort=False):
+            values = dict(zip(part["promotion"], part["value"]))
+            unit = part["unit"].iloc[0]
+            digits = 2 if unit == "euro" and any(v % 1 for v in values.values()) else 0
+
+            def show(v, unit=unit, digits=digits):
+                if pd.isna(v):
+                    return "—"
+                return fmt.pct(v / 100) if unit == "percent" else fmt.num(v, digits) + (" €" if unit == "euro" else "")
+
+            check = totals.loc[f"{indicator}_total"] if f"{indicator}_total" in totals.index else None
+            rows.append({
+                "Indicateur": part["label_fr"].iloc[0],
+                "EIG 1": show(values.get("1")), "EIG 2": show(values.get("2")), "EIG 3": show(values.get("3")),
+                "Total publié": show(values.get("total")),
+                "Total recalculé": "—" if check is None else show(check["recomputed"]),
+                "Conforme": "—" if check is None else ("oui" if check["ok"] else "non"),
+            })
+        caption = ("Le programme EIG en chiffres (working paper, p. 8) : valeurs publiées et totaux recalculés "
+                   "à partir des colonnes (EIG 3 : budget prévisionnel)")
+        return Html(table_html(pd.DataFrame(rows), caption))
+
+    def programme_checks(self) -> Html:
+        """Every arithmetic check of the table (totals, budget, composition) with its tolerance."""
+        from helpers.programme import table_checks
+
+        checks = table_checks()
+        shown = pd.DataFrame({
+            "Contrôle": checks["label"],
+            "Promotion": ["total" if p == "total" else f"EIG {p}" for p in checks["promotion"]],
+            "Détail": checks["detail"],
+            "Conforme": ["oui" if ok else "non" for ok in checks["ok"]],
+        })
+        bad = int((~checks["ok"]).sum())
+        caption = (f"Contrôles arithmétiques du tableau : {len(checks)} contrôles, {bad} non conformes "
+                   "(tolérance : une unité du dernier chiffre publié)")
+        return Html(table_html(shown, caption))
+
+    def programme_challenges(self) -> Html:
+        from helpers.programme import challenges
+
+        c = challenges()
+        shown = pd.DataFrame({
+            "Promotion": [f"EIG {p}" for p in c["promotion"]],
+            "Défis": c["challenges"].map(fmt.count),
+            "Administrations d'accueil": c["administrations"].map(fmt.count),
+            "EIG listés sur le site": c["eig_listed"].map(fmt.count),
+            "Mentors listés sur le site": c["mentors_listed"].map(fmt.count),
+        })
+        return Html(table_html(shown, "Défis et administrations par promotion (site du programme)"))
+
+    def programme_skills(self) -> Html:
+        from helpers.programme import skills_mix
+
+        mix = skills_mix()
+        wide = mix.pivot_table(index="label", columns="promotion", values="share", sort=False)
+        bases = mix.groupby("promotion")["base"].first()
+        shown = pd.DataFrame({"Compétence": wide.index})
+        for p in wide.columns:
+            shown[f"EIG {p} (n = {bases[p]})"] = [fmt.pct(v) for v in wide[p]]
+        return Html(table_html(shown, "Part des défis faisant appel à chaque compétence, par promotion (site du programme)"))
+
+    def programme_source_code(self) -> Html:
+        from helpers.programme import source_code_share
+
+        share = source_code_share(confidence=self.confidence)
+        shown = pd.DataFrame({
+            "Promotion": ["ensemble" if p == "all" else f"EIG {p}" for p in share["promotion"]],
+            "Défis": share["base"].map(fmt.count),
+            "Code source publié": share["count"].map(fmt.count),
+            "Part": share["share"].map(fmt.pct),
+            fmt.ci_label(self.confidence): [fmt.ci(lo, hi) for lo, hi in zip(share["ci_low"], share["ci_high"])],
+        })
+        return Html(table_html(shown, "Défis dont le code source a été publié, par promotion (site du programme)"))
+
+    def programme_roster_gap(self) -> Html:
+        from helpers.programme import roster_gap
+
+        gap = roster_gap()
+        shown = pd.DataFrame({
+            "Promotion": [f"EIG {p}" for p in gap["promotion"]],
+            "Indicateur": gap["label"],
+            "Site du programme": gap["site"].map(fmt.count),
+            "Working paper (p. 8)": gap["paper"].map(fmt.count),
+            "Écart": gap["gap"].map(lambda v: f"{int(v):+d}"),
+        })
+        return Html(table_html(shown, "Effectifs listés sur le site du programme et effectifs du working paper"))
+
+    # ---- appendix F: the claims check ---------------------------------------------
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        from helpers.claims import verify_claims
+
+        return verify_claims(self.survey, confidence=self.confidence)
+
+    @cached_property
+    def programme_claims(self) -> pd.DataFrame:
+        from helpers.claims import verify_programme_table
+
+        return verify_programme_table()
+
+    def claims_summary(self) -> Html:
+        from helpers.claims import summary
+
+        return Html(f"<p><strong>Texte et synthèse :</strong> {html.escape(summary(self.claims))}.</p>"
+                    f"<p><strong>Tableau du programme (p. 8) :</strong> {html.escape(summary(self.programme_claims))}.</p>")
+
+    def claims_rules(self) -> Html:
+        from helpers.claims import rules_table
+
+        rules = rules_table().rename(columns={"expression": "Type", "formulation": "Formulation", "règle": "Règle"})
+        return Html(table_html(rules, "Règle appliquée à chaque type de formulation"))
+
+    def claims_table(self) -> Html:
+        verdicts = {"match": "conforme", "mismatch": "non conforme", "not_computable": "non calculable"}
+        c = self.claims
+        shown = pd.DataFrame({
+            "Verdict": c["verdict"].map(verdicts),
+            "Page": c["page"].astype(str),
+            "Affirmation": c["quote"],
+            "Groupe (base)": [f"{g} ({b})" if isinstance(b, str) and b else str(g) for g, b in zip(c["group"], c["base"])],
+            "Publié": c["published"].astype(str),
+            "Recalculé": [self._claim_value(r) for _, r in c.iterrows()],
+            "Détail": c["detail"].fillna(""),
+        })
+        return Html(table_html(shown, "Toutes les affirmations chiffrées, par verdict puis par page"))
+
+    def _claim_value(self, row) -> str:
+        value = row["recomputed"]
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "—"
+        if isinstance(value, (int, float)) and 0 <= value <= 1 and row["group"] != "programme" \
+                and str(row["expression"]) not in ("count",):
+            ci = "" if pd.isna(row["ci_low"]) else f" ({fmt.ci(row['ci_low'], row['ci_high'])})"
+            return fmt.pct(value) + ci
+        return str(value)
+
+    def claims_mismatches(self) -> Html:
+        """One sentence per mismatch: what the paper says and what the data shows instead."""
+        rows = pd.concat([self.claims, self.programme_claims], ignore_index=True)
+        bad = rows[rows["verdict"] == "mismatch"]
+        if bad.empty:
+            return Html(_note("Aucune affirmation non conforme."))
+        items = "".join(
+            f"<li>p. {html.escape(str(r['page']))}, « {html.escape(str(r['quote']))} » : "
+            f"{html.escape(str(r['detail']))}</li>" for _, r in bad.iterrows()
+        )
+        return Html(f"<ul class=\"eig-mismatches\">{items}</ul>")

@@ -37,6 +37,8 @@ GROUP_LABELS = {"eig": "EIG", "mentor": "mentors"}
 TRUE_CELLS = {"1", "1.0", "oui", "yes", "vrai", "true", "x"}
 FALSE_CELLS = {"0", "0.0", "non", "no", "faux", "false"}
 SEPARATORS = ";,"
+#: C0 control characters but tab, line feed and carriage return, and DEL (see _control_characters).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PROMOTION = re.compile(r"(?:eig|promo(?:tion)?)?\s*[-_#]?\s*(\d+)(?:[.,]0+)?", re.IGNORECASE)
 
 
@@ -88,12 +90,23 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError as err:
             utf8_error = err
     offset = utf8_error.start
-    line = _line_of(raw, offset)
-    start = raw.rfind(b"\n", 0, offset) + 1
-    before = raw[start:offset].decode("utf-8", errors="replace")
     header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    fields = next(csv.reader([before], delimiter=_separator(header)), [])
     names = next(csv.reader([header], delimiter=_separator(header)), [])
+    # Row as a spreadsheet shows it: the records read before the bad bytes (cells may span lines).
+    before = raw[:offset].decode("utf-8-sig", errors="replace")
+    try:
+        parsed = list(csv.reader(io.StringIO(before, newline=""), delimiter=_separator(header)))
+    except csv.Error:
+        parsed = None
+    if parsed is None:
+        line = _line_of(raw, offset)
+        start = raw.rfind(b"\n", 0, offset) + 1
+        fields = next(csv.reader([raw[start:offset].decode("utf-8", errors="replace")],
+                                 delimiter=_separator(header)), [])
+    elif not before or before.endswith(("\n", "\r")):  # the bad bytes open a new row
+        line, fields = len(parsed) + 1, [""]
+    else:
+        line, fields = len(parsed), parsed[-1]
     index = max(len(fields), 1) - 1
     column = names[index].strip() if index < len(names) else None
     bad = raw[offset : utf8_error.end]
@@ -114,18 +127,30 @@ def _read_csv(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line), strict=True)
     records: list[tuple[int, list[str]]] = []
-    line = 0
+    line = row = 0  # physical lines read; rows as a spreadsheet numbers them (a cell may span lines)
     try:
         for cells in reader:
-            records.append((line + 1, cells))
+            row += 1
+            # Blank lines are dropped here, not later: a file of a million empty lines stays small.
+            if any(c.strip() for c in cells):
+                records.append((row, cells))
             line = reader.line_num
     except csv.Error as err:
         start_line = text.split("\n")[line] if line < text.count("\n") + 1 else ""
-        cells = next(csv.reader([start_line], delimiter=_separator(first_line)), [""])
+        try:
+            cells = next(csv.reader([start_line], delimiter=_separator(first_line)), [""])
+        except csv.Error:  # the row itself holds a cell longer than the csv module allows
+            cells = []
         header = records[0][1] if records else []
         column = header[len(cells) - 1].strip() if 0 < len(cells) <= len(header) else None
-        reason = "a quote opened on this row is never closed" if "end of data" in str(err) else str(err)
-        problems.append(Problem(file, line + 1, column, None, f"well-formed CSV quoting ({reason})"))
+        if "end of data" in str(err):
+            reason = "a quote opened on this row is never closed"
+        elif "field limit" in str(err):
+            reason = (f"a cell starting on this row runs past {csv.field_size_limit()} characters: "
+                      "a quote never closed, or an answer far too long")
+        else:
+            reason = str(err)
+        problems.append(Problem(file, row + 1, column, None, f"well-formed CSV quoting ({reason})"))
         return None, problems
     return _table(records), problems
 
@@ -148,7 +173,8 @@ def _read_xlsx(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
         try:
             sheet = workbook.worksheets[0]
             cells = sheet.iter_rows(values_only=True)
-            records = [(n, [_cell(v) for v in row]) for n, row in enumerate(cells, start=1)]
+            records = [(n, [_cell(v) for v in row]) for n, row in enumerate(cells, start=1)
+                       if any(v is not None and str(v).strip() for v in row)]
         finally:
             workbook.close()
     except Exception as err:  # openpyxl raises zipfile, XML and key errors on damaged files
@@ -167,12 +193,47 @@ def _table(records: list[tuple[int, list[str]]]) -> Table | None:
     return Table(header=[h.strip() for h in header], rows=records[1:])
 
 
+def _control_characters(table: Table, file: str) -> list[Problem]:
+    """NUL refuses the file; other control characters become spaces, with a warning per cell.
+
+    A NUL in a text export means a UTF-16 or binary file, or a damaged one (and
+    many tools cut a string at NUL, so a spreadsheet would show something else
+    than what is counted): the first one is reported, once per file. Other C0
+    control characters (tab and line breaks excepted) and DEL come from
+    copy-pastes (Word's line break is U+000B) and carry nothing: they are
+    replaced by a space in place, with a warning naming the cell.
+    """
+    problems: list[Problem] = []
+    nul_seen = False
+    names = table.header
+    for row, cells in [(1, names), *table.rows]:
+        for i, value in enumerate(cells):
+            if not _CONTROL.search(value):
+                continue
+            column = names[i] if i < len(names) else None
+            if "\x00" in value:
+                if not nul_seen:
+                    problems.append(Problem(file, row, column, value, "text without NUL characters (\\x00): "
+                                            "re-export as CSV UTF-8 or XLSX (is this a UTF-16 or binary file?)"))
+                nul_seen = True
+            else:
+                cells[i] = _CONTROL.sub(" ", value)
+                problems.append(Problem(file, row, column, value, "control character(s) replaced by a space",
+                                        "warning"))
+    return problems
+
+
 def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
     """The raw cells of a CSV or XLSX export, or the problems that prevent reading it."""
     file = str(path)
     if path.stat().st_size == 0:
         return None, [Problem(file, None, None, None, "a header row and respondent rows (the file is empty)")]
     table, problems = (_read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv)(path, file)
+    if table is not None:
+        found = _control_characters(table, file)
+        problems.extend(found)
+        if any(p.severity == "error" for p in found):
+            return None, problems  # NUL: the rest of the file would only add noise
     if table is None and not problems:
         problems = [Problem(file, None, None, None, "a header row and respondent rows (the file is empty)")]
     elif table is not None and not table.rows:

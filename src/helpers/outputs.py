@@ -64,13 +64,23 @@ def neutralise(value):
     return value
 
 
+def line_breaks(value):
+    """Line breaks inside a text cell as ``\\n``: the csv module quotes a cell holding ``\\n``
+    but not one holding a bare ``\\r``, which spreadsheets and CSV readers take for the end of
+    the row (the rest of the cell would start a new row, unquoted, and could be a formula)."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def write_csv(frame: pd.DataFrame, path: Path | str, *, for_humans: bool = True) -> Path:
     """Write a table as UTF-8 CSV with ``\\n`` line ends and stable float text."""
     data = frame.copy()
-    if for_humans:
-        for col in data.columns:
-            if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
-                data[col] = data[col].map(neutralise)
+    for col in data.columns:
+        if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
+            data[col] = data[col].map(lambda v: line_breaks(neutralise(v) if for_humans else v))
+    # The header row is cells too.
+    data.columns = [line_breaks(neutralise(str(c)) if for_humans else c) for c in data.columns]
     buf = io.StringIO()
     data.to_csv(buf, index=False, lineterminator="\n", float_format="%.6g")
     return write_text(path, buf.getvalue())

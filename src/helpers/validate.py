@@ -10,6 +10,7 @@ with a warning line. ``python -m helpers validate DATA_DIR`` writes nothing.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,22 @@ from helpers.codebook import Codebook
 #: Promotions always accepted; later ones only when the programme table knows them.
 BASE_PROMOTIONS = (1, 2)
 REQUIRED_COLUMNS = ("respondent_id", "promotion")
+
+
+#: Shown escaped in a problem line: C0/C1 controls (a line break or a terminal escape
+#: sequence in a cell must not break the one-line format or drive the terminal) and the
+#: bidirectional overrides that reorder what is displayed.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Longer values are cut in a problem line (a cell can hold a 100 kB answer).
+VALUE_MAX = 120
+
+
+def printable(text: str) -> str:
+    """``text`` fit for one terminal line: controls escaped (``\\x07``, ``\\u202e``), cut after VALUE_MAX."""
+    text = str(text)
+    shown = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}",
+                             text[:VALUE_MAX])
+    return shown + (f"… ({len(text)} characters)" if len(text) > VALUE_MAX else "")
 
 
 @dataclass(frozen=True)
@@ -38,9 +55,9 @@ class Problem:
         if self.severity == "warning":
             parts.append("warning")
         if self.column is not None:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"column '{printable(self.column)}'")
         if self.value is not None:
-            parts.append(f"value '{self.value}'")
+            parts.append(f"value '{printable(self.value)}'")
         parts.append(self.expected if self.severity == "warning" else f"expected {self.expected}")
         return ": ".join(parts)
 

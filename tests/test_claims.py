@@ -1,0 +1,335 @@
+"""The claims check: each rule at its boundaries, the registry against the codebook and the text, verdicts from data."""
+
+import shutil
+from collections import Counter
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+import yaml
+
+from helpers import DATA_DIR, SAMPLE_DIR
+from helpers.claims import (
+    CLAIMS_YAML,
+    COLUMNS,
+    RULES,
+    VERDICTS,
+    check_claim,
+    explain,
+    load_claims,
+    main,
+    rule_approx,
+    rule_count,
+    rule_exact,
+    rule_fraction,
+    rule_lower_bound,
+    rule_majority,
+    rule_minority,
+    rule_ranking,
+    rule_strong_majority,
+    rule_upper_bound,
+    rules_table,
+    summary,
+    verify_claims,
+    verify_programme_table,
+)
+from helpers.load import load_survey
+from helpers.programme import programme_table
+
+CLAIMS = load_claims()
+PER_PAGE = pd.read_csv(DATA_DIR / "published" / "claims-per-page.csv")
+GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
+
+
+def pct(k, n):
+    return 100 * k / n
+
+
+# ---- rules, one expression at a time -------------------------------------------------------
+
+
+def test_exact_rounds_half_up_to_the_published_digits():
+    assert rule_exact(pct(13, 21), 62)          # 61.9 → 62
+    assert not rule_exact(pct(12, 21), 62)      # 57.1
+    assert rule_exact(14.5, 15) and not rule_exact(14.49, 15)
+    assert rule_exact(62.5, 63)                 # half up, not to even
+    assert not rule_exact(pct(3, 21), 15)       # 14.3 → 14
+    assert rule_exact(66.66, 66.7) and not rule_exact(66.64, 66.7)  # one published decimal
+
+
+def test_lower_bound_is_strict():
+    assert rule_lower_bound(pct(12, 13), 90)    # 92.3
+    assert not rule_lower_bound(pct(11, 13), 90)  # 84.6
+    assert not rule_lower_bound(90.0, 90)
+    assert rule_lower_bound(116, 100)
+
+
+def test_upper_bound_is_strict():
+    assert rule_upper_bound(pct(0, 5), 20)
+    assert not rule_upper_bound(pct(1, 5), 20)  # exactly 20 %
+
+
+def test_approx_is_three_points_for_shares_and_five_percent_for_counts():
+    assert rule_approx(67.0, 70) and not rule_approx(66.9, 70)
+    assert rule_approx(73.0, 70) and not rule_approx(73.1, 70)
+    assert rule_approx(3900, 4000, "count") and rule_approx(3800, 4000, "count")
+    assert not rule_approx(3799, 4000, "count")
+
+
+def test_two_thirds_with_each_qualifier():
+    two_thirds = Fraction(2, 3)
+    assert rule_fraction(pct(22, 34), two_thirds)               # 64.7: within 3 points of 66.7
+    assert rule_fraction(pct(22, 34), two_thirds, "approx")
+    assert not rule_fraction(pct(21, 34), two_thirds)            # 61.8
+    assert not rule_fraction(pct(22, 34), two_thirds, "lower_bound")
+    assert rule_fraction(pct(23, 34), two_thirds, "lower_bound")  # 67.6
+    assert not rule_fraction(pct(14, 21), two_thirds, "lower_bound")  # exactly two thirds is not "plus de"
+    assert rule_fraction(pct(13, 21), two_thirds, "upper_bound")
+
+
+def test_majorities_and_minority():
+    assert not rule_majority(50.0) and rule_majority(pct(7, 13))
+    assert rule_strong_majority(75.0) and not rule_strong_majority(74.9)
+    assert rule_minority(50.0) and not rule_minority(pct(18, 34))
+
+
+def test_counts_and_rankings():
+    assert not rule_count(22, 24) and rule_count(24, 24)
+    assert rule_count(2, [2, 3]) and not rule_count(4, [2, 3])
+    shares = {"a": 90.0, "b": 80.0, "c": 80.0, "d": 85.0}
+    assert rule_ranking(shares, ["a", "d"])
+    assert rule_ranking(shares, ["a", "d", "b"])   # a tie with the next one is not overtaken
+    assert not rule_ranking(shares, ["a", "b"])    # d (85) overtakes b (80)
+
+
+def test_every_expression_has_its_rule_in_french():
+    table = rules_table()
+    assert set(table.expression) == set(RULES)
+    assert table["règle"].str.len().min() > 10
+
+
+def test_detail_says_by_how_much_it_misses():
+    claim = {"expression": "exact", "published": 15}
+    detail = explain(claim, {"value": pct(3, 21), "base": 21, "count": 3})
+    assert detail == "recalculé 14\u202f% (3 sur 21), attendu 15\u202f% : écart \u22120,7 point"
+    claim = {"expression": "lower_bound", "published": 57}
+    detail = explain(claim, {"value": pct(11, 21), "base": 21, "count": 11})
+    assert detail == "recalculé 52,4\u202f% (11 sur 21), attendu plus de 57\u202f% : écart \u22124,6 points"
+    claim = {"expression": "count", "published": 24, "source": "programme"}
+    assert explain(claim, {"value": 22.0, "text": "9 + 13 = 22"}) == "recalculé 9 + 13 = 22, attendu 24 : écart \u22122"
+
+
+# ---- the registry ----------------------------------------------------------------------------
+
+
+def test_registry_entries_have_the_required_fields():
+    assert len(CLAIMS) >= 60
+    assert len({c["id"] for c in CLAIMS}) == len(CLAIMS)
+    for claim in CLAIMS:
+        assert claim["expression"] in RULES
+        assert claim["quote"].strip() and claim["base"].strip()
+        if claim["expression"] == "not_computable":
+            assert claim["reason"].strip()
+
+
+def test_quotes_are_short_and_pages_are_folios():
+    for claim in CLAIMS:
+        assert len(claim["quote"]) <= 120, claim["id"]
+        assert 1 <= claim["page"] <= 29 and claim["page"] not in (3, 4, 8), claim["id"]
+
+
+def test_registry_points_to_existing_questions_and_options(codebooks):
+    for claim in CLAIMS:
+        if claim["expression"] == "not_computable" or claim.get("source", "survey") != "survey":
+            continue
+        for group in GROUPS[claim["group"]]:
+            codebook = codebooks[group]
+            if claim["expression"] == "ranking" and "question_id" not in claim:
+                questions = [codebook[q] for q in claim["items"]]
+                for question in questions:
+                    assert {str(o) for o in claim["options"]} <= {str(level) for level in question.levels}, claim["id"]
+                continue
+            question = codebook[claim["question_id"]]
+            known = set(question.codes) | {str(level) for level in question.levels}
+            wanted = claim.get("items", claim.get("options", []))
+            assert {str(o) for o in wanted} <= known, claim["id"]
+            if claim.get("measure") in ("min", "max"):
+                assert question.type == "numeric", claim["id"]
+
+
+def test_registry_points_to_existing_programme_cells_and_challenges():
+    table = programme_table()
+    cells = set(zip(table.indicator_id, table.promotion.astype(str)))
+    programme_claims = [c for c in CLAIMS if c.get("source") == "programme"]
+    assert len(programme_claims) >= 8
+    for claim in programme_claims:
+        for ref in claim["cells"]:
+            assert tuple(ref.split("/")) in cells, (claim["id"], ref)
+    for claim in (c for c in CLAIMS if c.get("source") == "defis"):
+        assert {str(p) for p in claim["promotions"]} <= {"1", "2", "3"}
+
+
+def test_codebook_claim_links_exist_in_the_registry(codebooks):
+    """A question that declares a claim id is the question that claim recomputes."""
+    by_id = {c["id"]: c for c in CLAIMS}
+    for group, codebook in codebooks.items():
+        for question in codebook:
+            for claim_id in question.claims:
+                assert claim_id in by_id, claim_id
+                assert by_id[claim_id]["question_id"] == question.id
+                assert group in GROUPS[by_id[claim_id]["group"]]
+
+
+def test_entries_per_page_match_the_reading_of_the_text():
+    counted = Counter(c["page"] for c in CLAIMS)
+    expected = dict(zip(PER_PAGE.page, PER_PAGE.expected))
+    assert sorted(expected) == list(range(1, 30))
+    assert {p: counted.get(p, 0) for p in expected} == expected
+    assert set(counted) <= set(expected)
+
+
+def test_programme_facts_of_the_text_are_registered():
+    published = {(c["page"], c["published"]) for c in CLAIMS if isinstance(c.get("published"), int)}
+    for fact in [(5, 37), (5, 29), (5, 70), (5, 45), (5, 100), (9, 39), (9, 24), (9, 21), (9, 13)]:
+        assert fact in published
+
+
+@pytest.mark.parametrize("broken, message", [
+    ({"published": None}, "published"),
+    ({"expression": "roughly"}, "unknown expression"),
+    ({"group": "agents"}, "group"),
+    ({"expression": "fraction", "published": "2/3", "qualifier": "about"}, "qualifier"),
+    ({"source": "programme"}, "cells"),
+    ({"expression": "not_computable"}, "reason"),
+])
+def test_broken_entries_are_refused(broken, message):
+    claim = {"id": "x", "page": 1, "quote": "q", "group": "eig", "base": "EIG", "expression": "exact",
+             "published": 62, "question_id": "trainings_organised", "options": ["yes"]}
+    claim.update(broken)
+    if claim.get("published") is None:
+        del claim["published"]
+    with pytest.raises(ValueError, match=message):
+        check_claim(claim)
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    doc = yaml.safe_load(CLAIMS_YAML.read_text(encoding="utf-8"))
+    doc["claims"].append(doc["claims"][0])
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        load_claims(path)
+
+
+# ---- verdicts on the sample, and on a changed copy of it ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def verified(sample):
+    return verify_claims(sample)
+
+
+def test_table_shape_and_order(verified):
+    assert list(verified.columns) == COLUMNS
+    assert len(verified) == len(CLAIMS)
+    assert set(verified.verdict) <= set(VERDICTS)
+    rank = verified.verdict.map(VERDICTS.index)
+    assert list(zip(rank, verified.page)) == sorted(zip(rank, verified.page))
+
+
+def test_only_declared_entries_are_not_computable(verified):
+    declared = {c["id"] for c in CLAIMS if c["expression"] == "not_computable"}
+    assert set(verified[verified.verdict == "not_computable"].claim_id) == declared
+    computed = verified[verified.verdict != "not_computable"]
+    assert computed.recomputed.notna().all()
+    shares = computed[computed.ci_low.notna()]
+    assert ((shares.ci_low <= shares.recomputed) & (shares.recomputed <= shares.ci_high)).all()
+
+
+def test_values_on_the_sample_are_the_charts(verified):
+    rows = verified.set_index("claim_id")
+    assert rows.loc["p2_eig_trainings_62", "recomputed"] == pytest.approx(pct(13, 21))
+    assert rows.loc["p2_eig_trainings_62", "base"] == 21
+    assert rows.loc["p9_defis_24", "recomputed"] == 22
+    assert rows.loc["p9_defis_24", "verdict"] == "mismatch"   # 9 + 13 défis, not 24
+    assert rows.loc["p2_willingness_before_15", "detail"].endswith("écart \u22120,7 point")
+
+
+def test_summary_counts_each_verdict(verified):
+    n = verified.verdict.value_counts()
+    assert summary(verified) == (f"{len(verified)} affirmations vérifiées : {n.get('match', 0)} conformes, "
+                                 f"{n.get('mismatch', 0)} non conformes, {n.get('not_computable', 0)} non calculables")
+
+
+def _copy_sample(tmp_path):
+    for path in SAMPLE_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def _edit_eig(data_dir, edit):
+    path = data_dir / "eig.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame)
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def test_one_changed_answer_changes_the_verdict(tmp_path, verified):
+    """"moins de 20 %" for promotion 1 holds at 0 of 5 and fails once one fellow says yes."""
+    before = verified.set_index("claim_id").loc["p25_eig1_etalab_20"]
+    data = _copy_sample(tmp_path)
+
+    def one_more_yes(frame):
+        row = frame.index[(frame.promotion == "1") & (frame.etalab_expertise == "no")][0]
+        frame.loc[row, "etalab_expertise"] = "yes"
+
+    _edit_eig(data, one_more_yes)
+    after = verify_claims(load_survey(data)).set_index("claim_id")
+    assert before.verdict == "match" and before.recomputed == 0
+    assert after.loc["p25_eig1_etalab_20", "verdict"] == "mismatch"
+    assert after.loc["p25_eig1_etalab_20", "recomputed"] == pytest.approx(20.0)
+    assert after.loc["p2_eig_etalab_52", "recomputed"] == pytest.approx(pct(12, 21))
+
+
+def test_changed_answers_can_also_make_a_claim_hold(tmp_path, verified):
+    """"plus de 57 %" after the programme: 11 of 21 fails, 13 of 21 holds."""
+    assert verified.set_index("claim_id").loc["p27_willingness_after_57", "verdict"] == "mismatch"
+    data = _copy_sample(tmp_path)
+
+    def two_more_willing(frame):
+        rows = frame.index[frame.willingness_after.isin(["0", "1", "2", "3"])][:2]
+        frame.loc[rows, "willingness_after"] = "5"
+
+    _edit_eig(data, two_more_willing)
+    after = verify_claims(load_survey(data)).set_index("claim_id")
+    assert after.loc["p27_willingness_after_57", "recomputed"] == pytest.approx(pct(13, 21))
+    assert after.loc["p27_willingness_after_57", "verdict"] == "match"
+    assert after.loc["p2_willingness_after_57", "verdict"] == "match"
+
+
+# ---- the programme table and the command line --------------------------------------------------
+
+
+def test_programme_table_rows():
+    table = verify_programme_table(programme_table()).set_index("claim_id")
+    assert list(table.reset_index().columns) == COLUMNS
+    assert set(table.group) == {"programme"}
+    assert table.loc["table_defis_proposed_total", ["recomputed", "verdict"]].tolist() == [94, "mismatch"]
+    assert table.loc["table_blog_posts_total", ["recomputed", "verdict"]].tolist() == [50, "mismatch"]
+    assert table.loc["table_press_articles_total", ["recomputed", "verdict"]].tolist() == [53, "mismatch"]
+    assert table.loc["table_salaries_total", "verdict"] == "match"
+    assert table.loc["table_salaries_total", "recomputed"] == pytest.approx(4658243.47)
+    assert "écart +0,47 (tolérance 1)" in table.loc["table_salaries_total", "detail"]
+    assert summary(table) == f"{len(table)} affirmations vérifiées : {len(table) - 3} conformes, 3 non conformes, 0 non calculables"
+
+
+def test_command_line(tmp_path, capsys):
+    csv = tmp_path / "claims.csv"
+    assert main(["--data", str(SAMPLE_DIR), "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "affirmations vérifiées" in out and "p9_defis_24" in out and "table_defis_proposed_total" in out
+    written = pd.read_csv(csv)
+    assert list(written.columns) == COLUMNS
+    assert len(written) == len(CLAIMS) + len(verify_programme_table())
+    assert main(["--data", str(SAMPLE_DIR), "--strict", "--quiet"]) == 1
+    assert capsys.readouterr().out == ""
