@@ -92,7 +92,15 @@ validate: $(ENV_STAMP) ## check DATA against the codebook (one line per problem)
 $(OUT)/notebooks/%.ipynb: notebooks/%.ipynb $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers execute $< $@ --params $(PARAMS)
 
-$(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb
+# The pages print the git commit (and whether the tree is modified): re-render when it changes.
+GIT_STATE := $(STATE)/git-state.txt
+GIT_TEXT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null || echo none)
+ifneq ($(file < $(GIT_STATE)),$(GIT_TEXT))
+$(shell mkdir -p $(STATE))
+$(file > $(GIT_STATE),$(GIT_TEXT))
+endif
+
+$(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --data $(DATA)
 
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
@@ -101,7 +109,7 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PA
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --csv $@ --quiet
 
-$(PDF): $(EXECUTED) $(TABLES)
+$(PDF): $(EXECUTED) $(TABLES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --out $@ --data $(DATA)
 
 $(INDEX): $(PAGES) $(CODE_PAGES) $(PDF) $(TABLES)

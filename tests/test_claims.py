@@ -116,7 +116,8 @@ def test_detail_says_by_how_much_it_misses():
     detail = explain(claim, {"value": pct(11, 21), "base": 21, "count": 11})
     assert detail == "recalculé 52,4\u202f% (11 sur 21), attendu plus de 57\u202f% : écart \u22124,6 points"
     claim = {"expression": "count", "published": 24, "source": "programme"}
-    assert explain(claim, {"value": 22.0, "text": "9 + 13 = 22"}) == "recalculé 9 + 13 = 22, attendu 24 : écart \u22122"
+    detail = explain(claim, {"value": 22.0, "text": "9 + 13 = 22"})
+    assert detail == "recalculé 9 + 13 = 22, attendu 24 : écart \u22122"
 
 
 # ---- the registry ----------------------------------------------------------------------------
@@ -320,7 +321,8 @@ def test_programme_table_rows():
     assert table.loc["table_salaries_total", "verdict"] == "match"
     assert table.loc["table_salaries_total", "recomputed"] == pytest.approx(4658243.47)
     assert "écart +0,47 (tolérance 1)" in table.loc["table_salaries_total", "detail"]
-    assert summary(table) == f"{len(table)} affirmations vérifiées : {len(table) - 3} conformes, 3 non conformes, 0 non calculables"
+    assert summary(table) == (f"{len(table)} affirmations vérifiées : {len(table) - 3} conformes, "
+                              "3 non conformes, 0 non calculables")
 
 
 def test_command_line(tmp_path, capsys):

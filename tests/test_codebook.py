@@ -7,10 +7,11 @@ import pytest
 import yaml
 
 from helpers import CODEBOOK_DIR, DATA_DIR
+from helpers.claims import load_claims
 from helpers.codebook import TYPES, CodebookError, load_codebook, poolable
 
 FIGURES = pd.read_csv(DATA_DIR / "published" / "figures.csv", dtype=str)
-TEXT = pd.read_csv(DATA_DIR / "published" / "text-percentages.csv", dtype=str)
+SURVEY_CLAIMS = [c for c in load_claims() if c.get("question_id")]
 GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
@@ -26,7 +27,8 @@ def test_every_chart_maps_to_codebook_questions(codebooks):
 
 def test_pooled_charts_and_claims_use_poolable_questions(codebooks):
     pooled = set(poolable(codebooks))
-    both = set(FIGURES[FIGURES.group == "both"].question_id) | set(TEXT[TEXT.group == "both"].question_id)
+    both = set(FIGURES[FIGURES.group == "both"].question_id) | {c["question_id"] for c in SURVEY_CLAIMS
+                                                                 if c["group"] == "both"}
     assert both <= pooled
     assert {"users", "end_user_satisfaction", "maintenance_by", "operational_mentor_role", "api_opened",
             "open_source_published", "annex_tools", "tool_maintained", "links_other_administrations"} <= pooled
@@ -44,16 +46,23 @@ def test_grid_charts_are_one_scale_question_per_item(codebooks, figure_id):
     assert len({(q.scale_min, q.scale_max) for q in questions}) == 1
 
 
-def test_every_quoted_percentage_maps_to_a_question(codebooks):
-    assert TEXT.claim_id.is_unique
-    for row in TEXT.itertuples():
-        for group in GROUPS[row.group]:
-            question = codebooks[group][row.question_id]
-            assert row.claim_id in question.claims, (group, row.claim_id)
+def test_every_quoted_statement_maps_to_a_question(codebooks):
+    """Each survey statement of the claims registry names codebook questions and options."""
+    assert SURVEY_CLAIMS
+    for claim in SURVEY_CLAIMS:
+        for group in GROUPS[claim["group"]]:
+            question = codebooks[group][claim["question_id"]]
             known = set(question.codes) | {str(level) for level in question.levels}
-            assert set(row.options.split("|")) <= known, row.claim_id
-    declared = {c for cb in codebooks.values() for q in cb for c in q.claims}
-    assert declared == set(TEXT.claim_id)
+            assert {str(o) for o in claim.get("options", [])} <= known, claim["id"]
+
+
+def test_codebook_claims_exist_in_the_registry(codebooks):
+    """A question's ``claims:`` name registry entries that recompute from that question."""
+    registry = {c["id"]: c for c in load_claims()}
+    for codebook in codebooks.values():
+        for question in codebook:
+            for claim_id in question.claims:
+                assert registry[claim_id]["question_id"] == question.id, claim_id
 
 
 def test_codebook_has_substance(codebooks):

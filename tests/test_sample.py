@@ -1,16 +1,36 @@
 """The synthetic sample: byte-for-byte regeneration, the paper's head counts and quoted percentages."""
 
 import filecmp
+from fractions import Fraction
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+import yaml
 
-from helpers import DATA_DIR, SAMPLE_DIR
+from helpers import SAMPLE_DIR
 from helpers import sample as sample_module
+from helpers.claims import load_claims
 from helpers.load import is_synthetic
 from helpers.programme import populations
 
-TEXT = pd.read_csv(DATA_DIR / "published" / "text-percentages.csv", dtype={"value": float})
+CLAIMS = {c["id"]: c for c in load_claims()}
+QUALIFIERS = {"lower_bound": "plus de", "upper_bound": "moins de", "majority": "plus de"}
+
+
+def _target(claim_id: str) -> SimpleNamespace:
+    """A statement the sample is calibrated on, from the claims registry."""
+    c = CLAIMS[claim_id]
+    published = c.get("published", 50 if c["expression"] == "majority" else None)
+    value = float(Fraction(str(published)) * 100) if c["expression"] == "fraction" else float(published)
+    qualifier = QUALIFIERS.get(c.get("qualifier") or c["expression"], "")
+    promotion = c.get("promotion")
+    return SimpleNamespace(claim_id=claim_id, value=value, qualifier=qualifier, group=c["group"],
+                           question_id=c["question_id"], options="|".join(map(str, c["options"])),
+                           subgroup=f"promotion={promotion}" if promotion else "all")
+
+
+TARGETS = [_target(i) for i in yaml.safe_load((SAMPLE_DIR / "calibration.yaml").read_text())["text_targets"]]
 GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
@@ -73,7 +93,7 @@ def _share(sample, row) -> tuple[int, int]:
     return int((hit & answered).sum()), int(answered.sum())
 
 
-@pytest.mark.parametrize("claim", list(TEXT[TEXT["sample"] == "closest"].itertuples()), ids=lambda c: c.claim_id)
+@pytest.mark.parametrize("claim", TARGETS, ids=lambda c: c.claim_id)
 def test_quoted_percentage_is_the_closest_attainable(sample, claim):
     """On its base, no other count would come closer to the quote (respecting plus de / moins de)."""
     k, base = _share(sample, claim)

@@ -57,23 +57,27 @@ STRONG_MAJORITY = 75.0
 
 #: expression → (the wording it covers, the rule), in French for the appendix.
 RULES = {
-    "exact": ("« 62 % »", "le pourcentage recalculé, arrondi (au demi supérieur) comme le texte, est égal au nombre publié"),
-    "lower_bound": ("« plus de 90 % », « plus de 100 personnes »", "strictement supérieur au nombre publié"),
-    "upper_bound": ("« moins de 20 % »", "strictement inférieur au nombre publié"),
-    "approx": ("« près de 70 % », « près de 70 EIG »",
+    "exact": ("« 62 % »",
+              "le pourcentage recalculé, arrondi (au demi supérieur) comme le texte, est égal au nombre publié"),
+    "lower_bound": ("« plus de 90 % », « plus de 100 personnes »", "strictement supérieur au nombre publié"),
+    "upper_bound": ("« moins de 20 % »", "strictement inférieur au nombre publié"),
+    "approx": ("« près de 70 % », « près de 70 EIG »",
                f"à {num(APPROX_POINTS)} points au plus du pourcentage publié ; pour un effectif, "
-               f"à {num(100 * APPROX_COUNT)} % au plus du nombre publié"),
+               f"à {num(100 * APPROX_COUNT)}\u202f% au plus du nombre publié"),
     "fraction": ("« deux tiers », « près de / plus de deux tiers »",
-                 f"la fraction (2/3 = 66,7 %) suit la règle de son qualificatif : sans qualificatif ou « près de », "
-                 f"à {num(APPROX_POINTS)} points au plus ; « plus de », strictement au-dessus ; « moins de », strictement au-dessous"),
+                 "la fraction (2/3 = 66,7 %) suit la règle de son qualificatif : sans qualificatif ou "
+                 f"« près de », à {num(APPROX_POINTS)} points au plus ; « plus de », strictement au-dessus ; "
+                 "« moins de », strictement au-dessous"),
     "majority": ("« majorité », « plus de la moitié », « la plupart », « principalement »",
-                 f"strictement plus de {num(MAJORITY)} %"),
-    "strong_majority": ("« très large majorité »", f"{num(STRONG_MAJORITY)} % ou plus"),
-    "minority": ("« pas en majorité »", f"{num(MAJORITY)} % ou moins"),
-    "count": ("« 37 défis », « 21 EIG »", "l'effectif recalculé est égal au nombre publié (ou à l'un d'eux : « 2 ou 3 »)"),
+                 f"strictement plus de {num(MAJORITY)}\u202f%"),
+    "strong_majority": ("« très large majorité »", f"{num(STRONG_MAJORITY)}\u202f% ou plus"),
+    "minority": ("« pas en majorité »", f"{num(MAJORITY)}\u202f% ou moins"),
+    "count": ("« 37 défis », « 21 EIG »",
+              "l'effectif recalculé est égal au nombre publié (ou à l'un d'eux : « 2 ou 3 »)"),
     "ranking": ("« vient en premier », « les plus plébiscités sont… »",
                 "les éléments cités ont les parts les plus élevées de leur série (ex aequo admis)"),
-    "not_computable": ("anecdote, donnée absente de l'enquête et des tables", "aucun verdict : la raison est donnée"),
+    "not_computable": ("anecdote, donnée absente de l'enquête et des tables",
+                       "aucun verdict : la raison est donnée"),
 }
 THRESHOLDS = {"majority": MAJORITY, "strong_majority": STRONG_MAJORITY, "minority": MAJORITY}
 QUALIFIERS = ("exact", "approx", "lower_bound", "upper_bound")
@@ -120,14 +124,17 @@ def rule_fraction(recomputed: float, fraction: Fraction, qualifier: str = "exact
 
 
 def rule_majority(recomputed: float) -> bool:
+    """"majorité", "plus de la moitié", "la plupart": strictly more than half (50 % is a tie)."""
     return recomputed > MAJORITY
 
 
 def rule_strong_majority(recomputed: float) -> bool:
+    """"très large majorité": three quarters or more."""
     return recomputed >= STRONG_MAJORITY
 
 
 def rule_minority(recomputed: float) -> bool:
+    """"pas en majorité": half or less."""
     return recomputed <= MAJORITY
 
 
@@ -210,9 +217,8 @@ def load_claims(path: Path | str = CLAIMS_YAML) -> list[dict]:
 
 def unit_of(claim: dict) -> str:
     """'count' for counts of people, challenges or answers; 'percent' for shares."""
-    if claim["expression"] == "count" or claim.get("measure") in ("missing", "min", "max", *DEFIS_MEASURES[1:]):
-        return "count"
-    if claim.get("source") == "programme":
+    counted = ("missing", "min", "max", *DEFIS_MEASURES[1:])
+    if claim["expression"] == "count" or claim.get("measure") in counted or claim.get("source") == "programme":
         return "count"
     return claim.get("unit", "percent")
 
