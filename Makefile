@@ -107,7 +107,7 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PA
 	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
 
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
-	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --csv $@ --quiet
+	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
 
 $(PDF): $(EXECUTED) $(TABLES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --out $@ --data $(DATA)
@@ -116,7 +116,7 @@ $(INDEX): $(PAGES) $(CODE_PAGES) $(PDF) $(TABLES)
 	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA)
 
 claims: $(ENV_STAMP) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
-	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) $(if $(filter 1,$(STRICT)),--strict,)
+	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) $(if $(filter 1,$(STRICT)),--strict,)
 
 test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
 	$(PY) -m pytest

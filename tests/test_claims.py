@@ -241,7 +241,7 @@ def test_table_shape_and_order(verified):
 def test_only_declared_entries_are_not_computable(verified):
     declared = {c["id"] for c in CLAIMS if c["expression"] == "not_computable"}
     assert set(verified[verified.verdict == "not_computable"].claim_id) == declared
-    computed = verified[verified.verdict != "not_computable"]
+    computed = verified[(verified.verdict != "not_computable") & ~verified.detail.str.startswith("valeur masquée")]
     assert computed.recomputed.notna().all()
     shares = computed[computed.ci_low.notna()]
     assert ((shares.ci_low <= shares.recomputed) & (shares.recomputed <= shares.ci_high)).all()
@@ -277,7 +277,7 @@ def _edit_eig(data_dir, edit):
 
 def test_one_changed_answer_changes_the_verdict(tmp_path, verified):
     """"moins de 20 %" for promotion 1 holds at 0 of 5 and fails once one fellow says yes."""
-    before = verified.set_index("claim_id").loc["p25_eig1_etalab_20"]
+    before = verify_claims(load_survey(SAMPLE_DIR), min_cell=0).set_index("claim_id").loc["p25_eig1_etalab_20"]
     data = _copy_sample(tmp_path)
 
     def one_more_yes(frame):
@@ -285,7 +285,7 @@ def test_one_changed_answer_changes_the_verdict(tmp_path, verified):
         frame.loc[row, "etalab_expertise"] = "yes"
 
     _edit_eig(data, one_more_yes)
-    after = verify_claims(load_survey(data)).set_index("claim_id")
+    after = verify_claims(load_survey(data), min_cell=0).set_index("claim_id")
     assert before.verdict == "match" and before.recomputed == 0
     assert after.loc["p25_eig1_etalab_20", "verdict"] == "mismatch"
     assert after.loc["p25_eig1_etalab_20", "recomputed"] == pytest.approx(20.0)
@@ -335,3 +335,13 @@ def test_command_line(tmp_path, capsys):
     assert len(written) == len(CLAIMS) + len(verify_programme_table())
     assert main(["--data", str(SAMPLE_DIR), "--strict", "--quiet"]) == 1
     assert capsys.readouterr().out == ""
+
+
+def test_promotion_statements_on_small_cells_are_masked_but_judged(verified):
+    """0 of 5 in promotion 1 is a small cell: its value and promotion 2's (11 of 16 = all − it) are hidden."""
+    rows = verified.set_index("claim_id")
+    for claim_id in ("p25_eig1_etalab_20", "p25_eig2_etalab_70"):
+        assert pd.isna(rows.loc[claim_id, "recomputed"]) and pd.isna(rows.loc[claim_id, "ci_low"])
+        assert rows.loc[claim_id, "detail"].startswith("valeur masquée")
+        assert rows.loc[claim_id, "verdict"] == "match"
+    assert rows.loc["p25_eig_etalab_52", "recomputed"] == pytest.approx(pct(11, 21))

@@ -274,9 +274,9 @@ class Appendix:
             return Html(_note(f"Réponses libres à « {q.text} » non affichées (include_verbatims = False)."))
         answers = sorted({str(a).strip() for a in self.frames[group][q.id].dropna() if str(a).strip()})
         items = "".join(f"<li>{html.escape(a)}</li>" for a in answers)
-        return Html(f'<section class="eig-verbatims"><p><strong>{html.escape(q.text)}</strong> '
+        return Html(f'<div class="eig-verbatims"><p><strong>{html.escape(q.text)}</strong> '
                     f"({len(answers)} réponses libres, {html.escape(GROUP_NAMES[group])}, sans identifiant)"
-                    f"</p><ul>{items}</ul></section>")
+                    f"</p><ul>{items}</ul></div>")
 
     # ---- method appendix ---------------------------------------------------
     def response_rates(self) -> Html:
@@ -436,7 +436,7 @@ class Appendix:
     def claims(self) -> pd.DataFrame:
         from helpers.claims import verify_claims
 
-        return verify_claims(self.survey, confidence=self.confidence)
+        return verify_claims(self.survey, confidence=self.confidence, min_cell=self.min_cell)
 
     @cached_property
     def programme_claims(self) -> pd.DataFrame:
@@ -457,28 +457,32 @@ class Appendix:
         return Html(table_html(rules, "Règle appliquée à chaque type de formulation"))
 
     def claims_table(self) -> Html:
+        from helpers.claims import load_claims, unit_of
+
+        units = {c["id"]: unit_of(c) for c in load_claims()}
         verdicts = {"match": "conforme", "mismatch": "non conforme", "not_computable": "non calculable"}
         c = self.claims
+
+        def value(row) -> str:
+            if pd.isna(row["recomputed"]):
+                return fmt.MASKED if str(row["detail"]).startswith("valeur masquée") else "—"
+            if units.get(row["claim_id"]) != "percent":
+                return fmt.num(row["recomputed"], 0 if float(row["recomputed"]).is_integer() else 2)
+            interval = "" if pd.isna(row["ci_low"]) else f" ({fmt.ci(row['ci_low'] / 100, row['ci_high'] / 100)})"
+            return fmt.pct(row["recomputed"] / 100, 1) + interval
+
         shown = pd.DataFrame({
             "Verdict": c["verdict"].map(verdicts),
             "Page": c["page"].astype(str),
             "Affirmation": c["quote"],
-            "Groupe (base)": [f"{g} ({b})" if isinstance(b, str) and b else str(g) for g, b in zip(c["group"], c["base"])],
+            "Groupe": c["group"].map(lambda g: GROUP_NAMES.get(g, g)),
+            "Base": [("—" if pd.isna(b) else fmt.count(b)) for b in c["base"]],
             "Publié": c["published"].astype(str),
-            "Recalculé": [self._claim_value(r) for _, r in c.iterrows()],
-            "Détail": c["detail"].fillna(""),
+            "Recalculé (IC)": [value(r) for _, r in c.iterrows()],
+            "Détail (base retenue)": [f"{d} — base : {n}" if isinstance(n, str) and n else str(d)
+                                      for d, n in zip(c["detail"].fillna(""), c["base_note"])],
         })
         return Html(table_html(shown, "Toutes les affirmations chiffrées, par verdict puis par page"))
-
-    def _claim_value(self, row) -> str:
-        value = row["recomputed"]
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return "—"
-        if isinstance(value, (int, float)) and 0 <= value <= 1 and row["group"] != "programme" \
-                and str(row["expression"]) not in ("count",):
-            ci = "" if pd.isna(row["ci_low"]) else f" ({fmt.ci(row['ci_low'], row['ci_high'])})"
-            return fmt.pct(value) + ci
-        return str(value)
 
     def claims_mismatches(self) -> Html:
         """One sentence per mismatch: what the paper says and what the data shows instead."""

@@ -465,14 +465,48 @@ def _sorted(rows: list[dict]) -> pd.DataFrame:
 
 def verify_claims(survey, claims: list[dict] | None = None, confidence: float = 0.95,
                   method: str = "wilson", *, table: pd.DataFrame | None = None,
-                  defis: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every registry entry recomputed and judged, sorted by verdict then page."""
+                  defis: pd.DataFrame | None = None, min_cell: int = 3) -> pd.DataFrame:
+    """Every registry entry recomputed and judged, sorted by verdict then page.
+
+    Statements about one promotion are small cells: see :func:`mask_small_cells`.
+    """
     check_confidence(confidence)
     check_method(method)
     claims = load_claims() if claims is None else [check_claim(c) for c in claims]
     table = programme_table() if table is None else table
     defis = defis_table() if defis is None else defis
-    return _sorted([verify_claim(survey, c, table, defis, confidence, method) for c in claims])
+    rows = [verify_claim(survey, c, table, defis, confidence, method) for c in claims]
+    return _sorted(mask_small_cells(rows, claims, min_cell))
+
+
+def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int) -> list[dict]:
+    """Hide the recomputed value of promotion-level statements on small cells.
+
+    Same rule as the indicator table: a count, non-count or base under ``min_cell``
+    is hidden, and so are the other promotions' statements on the same question
+    (the whole group's value is public, so one promotion gives the other away).
+    The verdict stays: it answers what the paper itself published.
+    """
+    by_id = {c["id"]: c for c in claims}
+
+    def key(claim):
+        return (claim.get("question_id"), claim["group"], tuple(map(str, claim.get("options", ()))))
+
+    small = set()
+    for row in rows:
+        claim = by_id[row["claim_id"]]
+        if claim.get("promotion") is None or unit_of(claim) != "percent" or pd.isna(row["recomputed"]):
+            continue
+        count = round(row["recomputed"] * row["base"] / 100)
+        if min(count, row["base"] - count, row["base"]) < min_cell:
+            small.add(key(claim))
+    for row in rows:
+        claim = by_id[row["claim_id"]]
+        if claim.get("promotion") is not None and key(claim) in small:
+            row.update(recomputed=np.nan, ci_low=np.nan, ci_high=np.nan,
+                       detail=f"valeur masquée (effectif inférieur à {min_cell} dans une promotion) ; "
+                              "verdict établi sur les effectifs complets")
+    return rows
 
 
 def verify_programme_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -512,11 +546,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=SAMPLE_DIR)
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--method", default="wilson")
+    parser.add_argument("--min-cell", type=int, default=3, help="smallest count shown for one promotion")
     parser.add_argument("--csv", type=Path, help="write the full table (claims, then the programme table)")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a statement does not match")
     args = parser.parse_args(argv)
-    claims = verify_claims(load_survey(args.data), confidence=args.confidence, method=args.method)
+    claims = verify_claims(load_survey(args.data), confidence=args.confidence, method=args.method,
+                           min_cell=args.min_cell)
     table = verify_programme_table()
     if args.csv:
         outputs.write_csv(pd.concat([claims, table], ignore_index=True), args.csv)

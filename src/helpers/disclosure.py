@@ -19,6 +19,16 @@ person. Rules, applied to every row below the whole respondent group
 
 The base (and the ``missing`` count) stays visible: the number of respondents
 per promotion is published with the response rates anyway.
+
+Weighted rows: with two promotions, the whole group's unweighted count, its
+share weighted by promotion, the promotion bases and the public populations
+are two equations in the two promotion counts, so a weighted top line gives a
+hidden promotion cell back. When a promotion's base for a question is under
+``min_cell`` (a stratum of one or two people), the weighted row of that
+question is suppressed too. A promotion cell hidden only for a small *count*
+(e.g. 0 of 5) remains recoverable from the weighted row in principle; raise
+``MIN_CELL`` to the promotion's size to close that as well (documented
+limitation, docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -93,4 +103,20 @@ def suppress(table: pd.DataFrame, min_cell: int = 3, exclusive=None, in_top2=Non
     for column in BLANKED:
         out[column] = out[column].astype(float).mask(suppressed)
     out["suppressed"] = suppressed
+    return protect_weighted(out, min_cell)
+
+
+def protect_weighted(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Suppress weighted rows of a question whose smallest promotion base is under ``min_cell``."""
+    by_promotion = table[table["subgroup"].astype(str).str.startswith("promotion=")]
+    if by_promotion.empty:
+        return table
+    tiny = by_promotion[by_promotion["base"] < min_cell][["question_id", "group"]].drop_duplicates()
+    weighted = (table["weighting"] == "promotion").to_numpy()
+    hit = table[["question_id", "group"]].merge(tiny.assign(_hit=True), how="left", on=["question_id", "group"])
+    hide = weighted & hit["_hit"].fillna(False).to_numpy(bool)
+    out = table.copy()
+    for column in BLANKED:
+        out[column] = out[column].astype(float).mask(hide)
+    out["suppressed"] = out["suppressed"].to_numpy(bool) | hide
     return out
