@@ -125,7 +125,7 @@ test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a brow
 	$(PY) -m pytest -m "not slow and not browser"
 
 lab: $(ENV_STAMP) ## open JupyterLab in the project environment
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
 
 sample-data: $(ENV_STAMP) ## regenerate the synthetic sample (byte for byte)
 	$(PY) -m helpers sample-data

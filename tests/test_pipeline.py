@@ -65,12 +65,14 @@ def test_parameters_reach_the_notebook(tmp_path):
     assert executed.cells[-1].outputs[0]["text"].strip() == "[2] promotion 0.9 5 True"
 
 
-def test_executed_notebook_has_no_timings(tmp_path):
+def test_executed_notebook_is_the_same_bytes_twice(tmp_path):
     nb = _notebook(tmp_path / "t.ipynb", "1 + 1")
     proc, out = _run(tmp_path, nb, _params(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    text = out.read_text()
-    assert "start_time" not in text and "duration" not in text
+    first = out.read_bytes()
+    assert b"start_time" not in first and b"duration" not in first
+    proc, out = _run(tmp_path, nb, _params(tmp_path))
+    assert out.read_bytes() == first
 
 
 def test_failure_names_notebook_and_cell_and_keeps_previous_outputs(tmp_path):

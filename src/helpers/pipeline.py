@@ -118,12 +118,14 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
 
 
 def _strip_volatile(nb) -> None:
-    """Drop papermill's timings so the executed notebook is the same bytes on every run."""
+    """Drop papermill's timings and random ids so the executed notebook is the same bytes on every run."""
     nb.metadata.get("papermill", {}).pop("start_time", None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)
     for cell in nb.cells:
         meta = cell.get("metadata", {})
+        if "injected-parameters" in meta.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id
         meta.pop("execution", None)
         pm_meta = meta.get("papermill", {})
         for key in ("start_time", "end_time", "duration"):
