@@ -43,7 +43,7 @@ def test_reviewer_page(full_report, name):
     assert len(figures) == _figures_in(full_report / "notebooks" / f"{name}.ipynb")
     for figure in figures:
         alt = figure.img["alt"]
-        assert re.search(r"n = \d+|\d+ sur \d+", alt), alt
+        assert re.search(r"n = \d+|\d+ sur \d+|base \d+", alt), alt
         table = figure.select_one("details table")
         assert table is not None and table.caption and table.find("th")
     assert BANNER in soup.get_text()
