@@ -40,6 +40,7 @@ NAMES := $(notdir $(basename $(NOTEBOOKS)))
 EXECUTED := $(NAMES:%=$(OUT)/notebooks/%.ipynb)
 PAGES := $(NAMES:%=$(OUT)/report/%.html)
 CODE_PAGES := $(NAMES:%=$(OUT)/report/code/%.html)
+CHAPTERS := $(NAMES:%=$(OUT)/.chapters/%.html)
 TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv
 PDF := $(OUT)/report/appendices.pdf
 INDEX := $(OUT)/report/index.html
@@ -49,7 +50,7 @@ INDEX := $(OUT)/report/index.html
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-report: $(INDEX) ## (default) validate DATA, execute every notebook, render HTML, PDF and index into OUT
+report: $(PDF) $(INDEX) $(TABLES) ## (default) validate DATA, execute every notebook, render HTML, PDF and index into OUT
 
 env: $(ENV_STAMP) ## create .venv and install the locked dependencies
 
@@ -100,8 +101,9 @@ $(shell mkdir -p $(STATE))
 $(file > $(GIT_STATE),$(GIT_TEXT))
 endif
 
-$(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
-	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --data $(DATA)
+# Both HTML views, and the notebook's PDF chapter (kept in OUT/.chapters for the PDF step).
+$(OUT)/report/%.html $(OUT)/report/code/%.html $(OUT)/.chapters/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
+	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
@@ -109,10 +111,11 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PA
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
 
-$(PDF): $(EXECUTED) $(TABLES) $(GIT_STATE)
-	$(PY) -m helpers render pdf $(EXECUTED) --out $@ --data $(DATA)
+$(PDF): $(EXECUTED) $(CHAPTERS) $(GIT_STATE)
+	$(PY) -m helpers render pdf $(EXECUTED) --chapter-dir $(OUT)/.chapters --out $@ --data $(DATA)
 
-$(INDEX): $(PAGES) $(CODE_PAGES) $(PDF) $(TABLES)
+# The index links to the PDF and the tables but does not read them: built beside them.
+$(INDEX): $(PAGES) $(CODE_PAGES)
 	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA)
 
 claims: $(ENV_STAMP) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)

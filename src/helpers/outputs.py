@@ -98,4 +98,8 @@ def publish(staging: Path | str, out_dir: Path | str) -> list[Path]:
         os.replace(src, dest)
         moved.append(dest)
     shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.parent.rmdir()  # OUT/.staging, once no other notebook is staging
+    except OSError:
+        pass
     return moved

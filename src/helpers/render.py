@@ -25,6 +25,7 @@ The run date is the only varying part of a page; it lives in one
 from __future__ import annotations
 
 import argparse
+import json
 import ast
 import hashlib
 import os
@@ -418,17 +419,31 @@ def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = Fal
     return html, eig
 
 
-def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None) -> list[Path]:
-    """Write ``out_dir/<name>.html`` (reviewer view) and ``out_dir/code/<name>.html``."""
+def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
+                    chapter_dir: Path | None = None) -> list[Path]:
+    """Write ``out_dir/<name>.html`` (reviewer view) and ``out_dir/code/<name>.html``.
+
+    With ``chapter_dir``, also the notebook's PDF chapter (``<name>.html`` and its
+    outline ``<name>.json``): converting it here, once per notebook and in parallel,
+    keeps the PDF step (which needs every notebook) short.
+    """
     nb = _read(notebook)
     name = notebook.stem
     prov = provenance(data_dir, notebook_parameters(nb))
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../")
-    return [
+    written = [
         outputs.write_text(out_dir / f"{name}.html", reviewer),
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
     ]
+    if chapter_dir is not None:
+        html, eig = _convert(nb, name=name, prov=prov, code=False, chapter=True)
+        outline = {"title": eig["outline"].title or name, "tree": eig["outline"].tree(depth=2)}
+        written += [
+            outputs.write_text(chapter_dir / f"{name}.html", html),
+            outputs.write_text(chapter_dir / f"{name}.json", json.dumps(outline, ensure_ascii=False, sort_keys=True)),
+        ]
+    return written
 
 
 def _environment() -> jinja2.Environment:
@@ -448,17 +463,27 @@ def _common_provenance(notebooks: list[Path], data_dir: Path | None) -> tuple[li
     return nbs, provenance(data_dir, params[0] if params else {})
 
 
-def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
-    """One PDF: title page, table of contents, one chapter (and bookmark) per appendix."""
+def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
+               chapter_dir: Path | None = None) -> Path:
+    """One PDF: title page, table of contents, one chapter (and bookmark) per appendix.
+
+    Chapters already converted by :func:`render_notebook` into ``chapter_dir`` are reused.
+    """
     from weasyprint import HTML
 
     nbs, prov = _common_provenance(notebooks, data_dir)
     chapters = []
     for path, nb in zip(notebooks, nbs):
-        html, eig = _convert(nb, name=path.stem, prov=prov, code=False, chapter=True)
-        outline = eig["outline"]
-        chapters.append({"id": f"{path.stem}-chapitre", "title": outline.title or path.stem,
-                         "html": markupsafe.Markup(html), "tree": outline.tree(depth=2)})
+        cached = chapter_dir / f"{path.stem}.html" if chapter_dir else None
+        if cached is not None and cached.exists() and cached.stat().st_mtime >= path.stat().st_mtime:
+            html = cached.read_text(encoding="utf-8")
+            outline = json.loads(cached.with_suffix(".json").read_text(encoding="utf-8"))
+            title, tree = outline["title"], outline["tree"]
+        else:
+            html, eig = _convert(nb, name=path.stem, prov=prov, code=False, chapter=True)
+            title, tree = eig["outline"].title or path.stem, eig["outline"].tree(depth=2)
+        chapters.append({"id": f"{path.stem}-chapitre", "title": title,
+                         "html": markupsafe.Markup(html), "tree": tree})
     book = _environment().get_template("book.html.j2").render(
         title=SITE_TITLE, subtitle=SUBTITLE, prov=prov, chapters=chapters, css=_css("report.css", "book.css")
     )
@@ -483,17 +508,20 @@ def main(argv: list[str] | None = None) -> int:
     one = sub.add_parser("render-notebook", help="reviewer and code HTML of one executed notebook")
     one.add_argument("notebook", type=Path)
     one.add_argument("--out-dir", type=Path, required=True)
+    one.add_argument("--chapter-dir", type=Path, default=None, help="also write the PDF chapter there")
     for command, text in (("pdf", "appendices.pdf from every executed notebook"), ("index", "index.html")):
         many = sub.add_parser(command, help=text)
         many.add_argument("notebooks", type=Path, nargs="+")
         many.add_argument("--out", type=Path, required=True)
+        if command == "pdf":
+            many.add_argument("--chapter-dir", type=Path, default=None, help="reuse chapters written there")
     for p in sub.choices.values():
         p.add_argument("--data", type=Path, default=None, help="data set directory (default: the notebook's data_dir)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "render-notebook":
-        render_notebook(args.notebook, args.out_dir, args.data)
+        render_notebook(args.notebook, args.out_dir, args.data, args.chapter_dir)
     elif args.command == "pdf":
-        render_pdf(args.notebooks, args.out, args.data)
+        render_pdf(args.notebooks, args.out, args.data, args.chapter_dir)
     else:
         render_index(args.notebooks, args.out, args.data)
     return 0
