@@ -24,7 +24,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-KERNEL := eig-helpers
 
 # ---- inputs and outputs ----------------------------------------------------
 # Per-OUT bookkeeping lives outside OUT, so a refused data set writes nothing under OUT.
@@ -58,7 +57,7 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "EIG helpers (.venv)" >/dev/null
+	$(PY) -m helpers execute --install-kernel
 	touch $@
 
 $(NODE_STAMP): package-lock.json

@@ -12,18 +12,46 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
+from traitlets import CaselessStrEnum
 
 from helpers import outputs
 
 KERNEL_NAME = "eig-helpers"
 #: Parameters every notebook declares in its ``parameters`` cell.
 PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims")
+
+
+class IPCKernelManager(KernelManager):
+    """Talk to the kernel over local IPC sockets, not TCP: nothing listens on the network
+    (and ipykernel no longer warns, once per notebook, about unencrypted TCP)."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
+
+
+def install_kernel(prefix: Path = Path(sys.prefix)) -> Path:
+    """Install the ``eig-helpers`` kernelspec into the venv (what ``make env`` runs).
+
+    Same as ``ipykernel install --sys-prefix``, plus a quieter kernel log: the kernel's
+    shutdown chatter ("KeyboardInterrupt caught in kernel") would otherwise land on the
+    terminal at every notebook; errors in cells still reach the notebook and the runner.
+    """
+    from ipykernel.kernelspec import install
+
+    path = Path(install(kernel_name=KERNEL_NAME, display_name="EIG helpers (.venv)", prefix=str(prefix)))
+    spec_file = path / "kernel.json"
+    spec = json.loads(spec_file.read_text())
+    if "--IPKernelApp.log_level=CRITICAL" not in spec["argv"]:
+        spec["argv"].append("--IPKernelApp.log_level=CRITICAL")
+    spec_file.write_text(json.dumps(spec, indent=1) + "\n")
+    return path
 
 
 def parse_params(pairs: list[str]) -> dict:
@@ -98,6 +126,7 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
             str(partial),
             parameters=params,
             kernel_name=KERNEL_NAME,
+            kernel_manager_class=IPCKernelManager,
             cwd=str(Path.cwd()),
             progress_bar=False,
             log_output=False,
@@ -133,6 +162,9 @@ def _strip_volatile(nb) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["--install-kernel"]:
+        print(f"kernel {KERNEL_NAME} installed in {install_kernel()}")
+        return 0
     parser = argparse.ArgumentParser(prog="python -m helpers execute", description="execute one notebook")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("output", type=Path)
