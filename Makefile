@@ -39,7 +39,6 @@ NAMES := $(notdir $(basename $(NOTEBOOKS)))
 EXECUTED := $(NAMES:%=$(OUT)/notebooks/%.ipynb)
 PAGES := $(NAMES:%=$(OUT)/report/%.html)
 CODE_PAGES := $(NAMES:%=$(OUT)/report/code/%.html)
-CHAPTERS := $(NAMES:%=$(OUT)/.chapters/%.html)
 TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv
 PDF := $(OUT)/report/appendices.pdf
 INDEX := $(OUT)/report/index.html
@@ -100,8 +99,9 @@ $(shell mkdir -p $(STATE))
 $(file > $(GIT_STATE),$(GIT_TEXT))
 endif
 
-# Both HTML views, and the notebook's PDF chapter (kept in OUT/.chapters for the PDF step).
-$(OUT)/report/%.html $(OUT)/report/code/%.html $(OUT)/.chapters/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
+# Both HTML views; also the notebook's PDF chapter, kept in OUT/.chapters for the PDF step
+# (a side output: the PDF step converts a chapter itself if it is missing or older).
+$(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
@@ -110,7 +110,7 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PA
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
 
-$(PDF): $(EXECUTED) $(CHAPTERS) $(GIT_STATE)
+$(PDF): $(EXECUTED) $(PAGES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --chapter-dir $(OUT)/.chapters --out $@ --data $(DATA)
 
 # The index links to the PDF and the tables but does not read them: built beside them.
