@@ -19,8 +19,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from traitlets import CaselessStrEnum
 
 from helpers import outputs
 
@@ -29,19 +27,13 @@ KERNEL_NAME = "eig-helpers"
 PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims")
 
 
-class IPCKernelManager(KernelManager):
-    """Talk to the kernel over local IPC sockets, not TCP: nothing listens on the network
-    (and ipykernel no longer warns, once per notebook, about unencrypted TCP)."""
-
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
-
-
 def install_kernel(prefix: Path = Path(sys.prefix)) -> Path:
     """Install the ``eig-helpers`` kernelspec into the venv (what ``make env`` runs).
 
     Same as ``ipykernel install --sys-prefix``, plus a quieter kernel log: the kernel's
-    shutdown chatter ("KeyboardInterrupt caught in kernel") would otherwise land on the
-    terminal at every notebook; errors in cells still reach the notebook and the runner.
+    start-up and shutdown chatter (unencrypted local TCP, "KeyboardInterrupt caught in
+    kernel") would otherwise land on the terminal at every notebook; errors in cells
+    still reach the notebook and the runner.
     """
     from ipykernel.kernelspec import install
 
@@ -126,7 +118,6 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
             str(partial),
             parameters=params,
             kernel_name=KERNEL_NAME,
-            kernel_manager_class=IPCKernelManager,
             cwd=str(Path.cwd()),
             progress_bar=False,
             log_output=False,
