@@ -59,3 +59,13 @@ def test_command_line_exit_code(tmp_path):
     )
     assert proc.returncode == 1
     assert "refused: data/raw/mentor.xlsx" in proc.stderr
+
+
+def test_pre_commit_runs_the_guard_and_nbstripout_from_the_venv():
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert hooks["no-private-data"]["entry"].endswith("-m helpers guard")
+    assert hooks["nbstripout"]["entry"] == ".venv/bin/nbstripout"
+    assert (ROOT / hooks["nbstripout"]["entry"]).exists()
