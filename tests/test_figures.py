@@ -327,3 +327,17 @@ def test_grid_title_is_the_common_stem_of_the_items():
     assert F._grid_title(items, "Titre") == "Titre"
     with pytest.raises(ValueError):
         F._grid_title([items[0], Question("x", "eig", "Autre ?", "scale", "profile")], None)
+
+
+def test_bar_estimates_alt_and_table_from_the_rows():
+    from helpers.figures import bar_estimates
+
+    rows = pd.DataFrame({"count": [7, 9], "base": [9, 13], "share": [7 / 9, 9 / 13],
+                         "ci_low": [0.4526, 0.4237], "ci_high": [0.9368, 0.8732]})
+    fig = bar_estimates(rows, labels=["Promotion 1", "<b>Promotion 2</b>"], title="Code publié",
+                        who="défis", name="essai_estimations")
+    assert "Promotion 1 : 78\u202f% (7 sur 9), IC 95\u202f% 45–94\u202f%" in fig.alt
+    assert "69\u202f% (9 sur 13)" in fig.alt
+    html = fig._repr_html_()
+    assert "<b>" not in html and "&lt;b&gt;Promotion 2&lt;/b&gt;" in html
+    assert fig.table["Base"].tolist() == ["9", "13"]

@@ -406,17 +406,17 @@ class Appendix:
         return Html(table_html(shown, "Part des défis faisant appel à chaque compétence, par promotion (site du programme)"))
 
     def programme_source_code(self) -> Html:
+        """Share of challenges with published source code, by promotion: figure and table."""
+        from helpers.figures import bar_estimates
         from helpers.programme import source_code_share
 
         share = source_code_share(confidence=self.confidence)
-        shown = pd.DataFrame({
-            "Promotion": ["ensemble" if p == "all" else f"EIG {p}" for p in share["promotion"]],
-            "Défis": share["base"].map(fmt.count),
-            "Code source publié": share["count"].map(fmt.count),
-            "Part": share["share"].map(fmt.pct),
-            fmt.ci_label(self.confidence): [fmt.ci(lo, hi) for lo, hi in zip(share["ci_low"], share["ci_high"])],
-        })
-        return Html(table_html(shown, "Défis dont le code source a été publié, par promotion (site du programme)"))
+        labels = ["Ensemble" if p == "all" else f"Promotion {p}" for p in share["promotion"]]
+        figure = self._save(bar_estimates(
+            share, labels=labels, title="Défis dont le code source a été publié",
+            who="défis listés sur le site du programme", name="programme_source_code",
+            confidence=self.confidence))
+        return _join(figure)
 
     def programme_roster_gap(self) -> Html:
         from helpers.programme import roster_gap

@@ -681,3 +681,36 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     suffix = "par_promotion" if by == "subgroup" else _slug("ponderation", _variant(subgroup, "none"))
     name = name or _slug(q0.figure or "", q0.id if len(questions) == 1 else "", group, suffix)
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}, {versus}")
+
+
+def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str,
+                  confidence: float = 0.95) -> Figure:
+    """Horizontal bars of shares that are not survey questions (e.g. challenges per promotion).
+
+    ``rows`` carries ``count, base, share, ci_low, ci_high`` (one row per bar, in
+    order); each bar label gets its own base, since the bars compare groups. Public
+    facts, not survey answers: nothing is suppressed.
+    """
+    rows = rows.reset_index(drop=True).assign(suppressed=False)
+    wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
+    with house_style():
+        fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
+        y = np.arange(len(rows))
+        mid, lo, hi = (rows[c].astype(float) for c in ("share", "ci_low", "ci_high"))
+        ax.barh(y, mid, height=0.6, color=SERIES[0], zorder=2)
+        ax.errorbar(mid, y, xerr=[mid - lo, hi - mid], fmt="none", ecolor=TEXT, elinewidth=1, capsize=3, zorder=3)
+        for yi, (_, r) in zip(y, rows.iterrows()):
+            ax.text(max(r["share"], r["ci_high"]) + 0.015, yi, f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})",
+                    va="center", ha="left", fontsize=8.5)
+        ax.set_yticks(y, wrapped)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        _percent_axis(ax, 1.3)
+        ax.grid(axis="y", visible=False)
+        sns.despine(ax=ax, left=True)
+        _titles(fig, ax, title, f"{who} ; traits : {fmt.ci_label(confidence)}")
+    caption = f"{title} — {who}, avec {fmt.ci_label(confidence)}."
+    phrases = [f"{lab} : {fmt.row_phrase(r, confidence=confidence, min_cell=None)}"
+               for lab, (_, r) in zip(labels, rows.iterrows())]
+    alt = f"Diagramme en barres horizontales. {title} ({who}). " + " ; ".join(phrases) + "."
+    data = _row_table(rows, labels, confidence)
+    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
