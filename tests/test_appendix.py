@@ -99,3 +99,12 @@ def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
     q = [q.id for q in app.codebooks["eig"].by_figure("fig18")]
     html = app.chart("fig18").html
     assert ("_ponderation" in html) == (weighting_gap(app.table, q, "eig") >= WEIGHTING_GAP)
+
+
+def test_claims_context_says_which_data_the_verdicts_judge(tmp_path):
+    assert "cohérence interne" in Appendix(SAMPLE_DIR, tmp_path).claims_context().html
+    real = tmp_path / "real"
+    real.mkdir()
+    for name in ("eig.csv", "mentor.csv"):
+        shutil.copy(SAMPLE_DIR / name, real / name)
+    assert "n&#x27;est pas l&#x27;échantillon synthétique" in Appendix(real, tmp_path).claims_context().html

@@ -444,6 +444,17 @@ class Appendix:
 
         return verify_programme_table()
 
+    def claims_context(self) -> Html:
+        """What the verdicts mean for this data set: the paper's internal consistency, or the real answers."""
+        if self.survey.synthetic:
+            text = ("Ce jeu de données est l'échantillon synthétique, calibré sur les graphiques du working "
+                    "paper : la vérification teste ici la cohérence interne du texte avec ses propres "
+                    "graphiques, pas ce que valent ses affirmations face aux réponses réelles.")
+        else:
+            text = ("Ce jeu de données n'est pas l'échantillon synthétique : les verdicts confrontent les "
+                    "affirmations du working paper aux réponses de ce jeu de données.")
+        return Html(f"<p><strong>{html.escape(text)}</strong></p>")
+
     def claims_summary(self) -> Html:
         from helpers.claims import summary
 
