@@ -73,3 +73,11 @@ def test_phrase_of_suppressed_cell_keeps_base_and_threshold():
 def test_row_phrase_reads_an_indicator_row():
     row = pd.Series({"share": 8 / 21, "count": 8, "base": 21, "ci_low": 0.208, "ci_high": 0.591})
     assert fmt.row_phrase(row) == f"38{S}% (8 sur 21), IC 95{S}% 21{D}59{S}%"
+
+
+def test_signed_difference():
+    from helpers.fmt import signed
+
+    assert signed(9) == "+9"
+    assert signed(-0.7142, 1) == "\u22120,7"
+    assert signed(0.04, 1) == "0,0"  # rounds to zero: no sign

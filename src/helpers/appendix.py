@@ -112,6 +112,11 @@ class Appendix:
         codebook = self.codebooks["eig" if group == "both" else group]
         return codebook[question_id]
 
+    def questions(self, question_ids, group: str = "eig") -> list:
+        """One id or a list of ids → their Question objects in ``group``'s codebook."""
+        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
+        return [self.question(q, group) for q in ids]
+
     def _figure_group(self, figure_id: str) -> str:
         groups = self.published.loc[self.published["figure_id"] == figure_id, "group"].unique()
         if len(groups) != 1:
@@ -190,9 +195,7 @@ class Appendix:
 
     def show(self, question_ids, group: str = "eig", title: str | None = None) -> Figure:
         """Any question (or a list of scale items) of one group, with bases and intervals."""
-        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
-        questions = [self.question(q, group) for q in ids]
-        return self._save(self._draw(questions, group, title=title))
+        return self._save(self._draw(self.questions(question_ids, group), group, title=title))
 
     def share(self, question_id: str, options, group: str = "eig") -> Html:
         """One sentence: the share choosing any of ``options``, its base and interval."""
@@ -212,17 +215,16 @@ class Appendix:
 
     def by_promotion(self, question_ids, group: str = "eig") -> Figure:
         """The same question by promotion (small cells masked)."""
-        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
-        questions = [self.question(q, group) for q in ids]
-        return self._save(grouped_by_promotion(self.table, questions if len(questions) > 1 else questions[0],
-                                               group=group, by="subgroup", **self._kw()))
+        return self._grouped(question_ids, group, by="subgroup")
 
     def weighting_effect(self, question_ids, group: str = "eig") -> Figure:
         """Unweighted vs weighted by promotion, side by side (the over-represented promotion)."""
-        ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
-        questions = [self.question(q, group) for q in ids]
-        return self._save(grouped_by_promotion(self.table, questions if len(questions) > 1 else questions[0],
-                                               group=group, by="weighting", **self._kw()))
+        return self._grouped(question_ids, group, by="weighting")
+
+    def _grouped(self, question_ids, group: str, by: str) -> Figure:
+        questions = self.questions(question_ids, group)
+        target = questions if len(questions) > 1 else questions[0]
+        return self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
 
     def challenge_level(self, question_id: str, group: str = "eig") -> Html:
         """Respondent-level vs one-vote-per-challenge shares for one question."""

@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
-from helpers.fmt import num
+from helpers.fmt import num, signed
 from helpers.indicators import combined_share, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.programme import (
@@ -32,7 +32,6 @@ from helpers.programme import (
     defis_table,
     digits,
     programme_table,
-    signed,
     source_code_share,
     table_checks,
 )

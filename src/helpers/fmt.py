@@ -55,6 +55,13 @@ def num(value, digits: int = 0) -> str:
     return MASKED if is_missing(value) else _french(_round(value, digits))
 
 
+def signed(value, places: int = 0) -> str:
+    """A difference with its sign: ``+9``, ``−0,7`` (true minus sign); zero has none."""
+    if _round(abs(float(value)), places) == 0:
+        return num(abs(value), places)
+    return ("+" if value > 0 else "\u2212") + num(abs(value), places)
+
+
 def pct(share, digits: int = 0) -> str:
     """A fraction as a French percentage: ``0.619`` → ``"62 %"``."""
     if is_missing(share):

@@ -7,8 +7,8 @@ challenge) are shown with numbers computed here, each with its base.
 from __future__ import annotations
 
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
+from helpers.intervals import proportion_interval
 from helpers.programme import populations
 
 GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
@@ -32,7 +32,7 @@ def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, po
             else:
                 answered = int((frame["promotion"] == promotion).sum())
                 population = pops.get((group, promotion), 0)
-            low, high = proportion_confint(answered, population, alpha=1 - confidence, method="wilson")
+            low, high = proportion_interval(answered, population, confidence)
             rows.append(
                 {
                     "group": group,

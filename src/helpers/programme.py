@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.fmt import num
+from helpers.fmt import num, signed
 from helpers.intervals import proportion_interval
 
 PROGRAMME_CSV = DATA_DIR / "programme" / "programme.csv"
@@ -67,14 +67,6 @@ def digits(value) -> int:
     """Decimals printed in a published number (``4658243`` → 0, ``756553.38`` → 2)."""
     text = f"{Decimal(repr(float(value))).normalize():f}"
     return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def signed(value: float, places: int = 0) -> str:
-    """A difference in French with its sign: ``+9``, ``−0,7`` (true minus), ``0``."""
-    text = num(abs(value), places)
-    if Decimal(repr(abs(float(value)))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) == 0:
-        return text
-    return ("+" if value > 0 else "\u2212") + text
 
 
 def _check(check_id, label, promotion, kind, published, recomputed, tolerance, detail) -> dict:
