@@ -52,10 +52,16 @@ report: $(PDF) $(INDEX) $(TABLES) ## (default) validate DATA, execute every note
 
 env: $(ENV_STAMP) ## create .venv and install the locked dependencies
 
+# uv (pinned in the lock, installed by pip into the venv) syncs the locked environment an order
+# of magnitude faster than pip; if it cannot (no uv wheel, registry refused), pip does it.
+UV_PIN := $(shell grep -i -m1 '^uv==' requirements.lock)
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 $(ENV_STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	if $(PIP) $(UV_PIN) && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock; \
+	then echo "environment synced with $(UV_PIN)"; \
+	else echo "uv unavailable: installing with pip"; $(PIP) -r requirements.lock; fi
+	$(PIP) --no-deps --no-build-isolation -e .
 	$(PY) -m helpers execute --install-kernel
 	touch $@
 
