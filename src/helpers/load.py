@@ -29,6 +29,7 @@ from helpers.codebook import GROUPS, MULTI_SEP, Codebook, Question, load_codeboo
 from helpers.mapping import GroupMapping, Mapping, Resolver, label_row, load_mapping, missing_keys, norm
 from helpers.programme import populations
 from helpers.validate import (
+    IGNORE,
     TIMESTAMP,
     DataError,
     ImportSummary,
@@ -392,6 +393,7 @@ class _Parser:
         self.resolver = Resolver(codebook, self.gm)
         self.missing = missing_keys(mapping, group)
         self.missing_count = 0
+        self.promotion_forms: list[tuple[int, str, str, int]] = []
 
     def clean(self, qid: str, cell: str) -> str:
         """A cell as the parsers see it: a non-answer word (``N/A``…) is empty, a mapped answer its code."""
@@ -414,8 +416,8 @@ class _Parser:
         if not match or int(match[1]) not in self.promotions:
             self.problem(row, column, cell, f"a promotion among {allowed}")
             return None
-        if match[1] != text:
-            self.problem(row, column, cell, f"read as promotion {int(match[1])}", "warning")
+        if match[1] != text:  # one warning per file (every row of a form's export reads "Promotion 2")
+            self.promotion_forms.append((row, column, cell, int(match[1])))
         return int(match[1])
 
     def scale(self, question: Question, row: int, column: str, cell: str) -> int | None:
@@ -526,6 +528,12 @@ def _frame(parser: _Parser, table: Table) -> tuple[pd.DataFrame, list[tuple[int,
     summary.not_asked = [q.id for q in codebook if q.id in gm.not_asked]
     summary.unknown = [h for h, name in zip(table.header, mapped) if name is None]
     where = {name: i for i, name in enumerate(mapped) if name}
+    if TIMESTAMP in where:
+        summary.details.append(f"submission times kept from '{table.header[where[TIMESTAMP]]}'")
+    dropped = [h for h, name in zip(table.header, mapped) if name == IGNORE]
+    if dropped:
+        summary.details.append(f"{len(dropped)} column(s) ignored: " + ", ".join(f"'{h}'" for h in dropped[:5])
+                               + (", …" if len(dropped) > 5 else ""))
     header_key = [norm(h) for h in table.header]
     columns: dict[str, list] = {c: [] for c in codebook.columns}
     ids = []
@@ -557,6 +565,11 @@ def _frame(parser: _Parser, table: Table) -> tuple[pd.DataFrame, list[tuple[int,
         columns["defi"].append(cell("defi").strip() or None)
         for question in codebook:
             _answer(parser, question, row, cell, head, where, columns)
+    if parser.promotion_forms:
+        row, column, value, number = parser.promotion_forms[0]
+        more = len(parser.promotion_forms) - 1
+        parser.problem(row, column, value, f"read as promotion {number}"
+                       + (f" (and likewise on {more} other row(s))" if more else ""), "warning")
     frame = pd.DataFrame({c: _typed(codebook, c, values) for c, values in columns.items()})
     summary.missing_words = parser.missing_count
     return frame, ids, summary
