@@ -342,55 +342,75 @@ def suggest(data_dir: Path | str, mapping_file: Path | str | None = None) -> str
         "# Columns recognised without help are not listed; '# ?' marks a weak guess, commented out.",
     ]
     for group in GROUPS:
-        gm = mapping.group(group)
-        path, found = find_file(data_dir, group, gm)
-        lines.append(f"{group}:")
-        if path is None:
-            lines.append(f"  # {found[0].expected}")
-            continue
-        table, read = read_table(path, gm)
-        if table is None:
-            lines.append(f"  # {path.name}: " + "; ".join(p.expected for p in read if p.severity == "error"))
-            continue
-        resolver = Resolver(codebooks[group], gm)
-        second = table.rows[0][1] if table.rows else []
-        skip = bool(second) and label_row(resolver, table.header, second) and not gm.skip_rows
-        labels = table.labels or (second if skip else [])
-        lines.append(f"  file: {path.name}")
-        if skip:
-            lines.append(f"  skip_rows: [{table.rows[0][0]}]   # a second header row (the questions' wording)")
-        targets = [resolver.resolve(h) or (resolver.resolve(lab) if lab else None)
-                   for h, lab in zip(table.header, labels + [""] * len(table.header))]
-        if "respondent_id" not in targets:
-            lines.append("  ids: row_number   # no respondent id column: ids are the row numbers")
-        taken = {t for t in targets if t}
-        entries = []
-        for i, (cell, target) in enumerate(zip(table.header, targets)):
-            label = labels[i] if i < len(labels) else ""
-            if target is not None and norm(cell) in resolver.explicit:
-                entries.append(f"    {_quote(cell)}: {target}")
-            elif target is not None and norm(cell) != norm(target) and label:
-                entries.append(f"    {_quote(cell)}: {target}   # {_comment(label)}")
-            elif target is None:
-                guess = resolver.closest([cell, label])
-                if guess and guess[1] >= SUGGEST and guess[0] not in taken:
-                    taken.add(guess[0])
-                    entries.append(f"    {_quote(cell)}: {guess[0]}   # {guess[1]:.0f}% like: {_comment(guess[2])}")
-                elif guess:
-                    entries.append(f"    # {_quote(cell)}: {guess[0]}   # ? {guess[1]:.0f}%, or ignore")
-                else:
-                    entries.append(f"    {_quote(cell)}: ignore")
-        if entries:
-            lines.append("  columns:")
-            lines.extend(entries)
-        absent = [q.id for q in codebooks[group] if not any(c in taken for c in (q.id, *q.columns))
-                  and q.id not in gm.not_asked]
-        if absent:
-            lines.append("  # Questions no column answers: map a column to them above, or keep them here if they")
-            lines.append("  # were not asked in this survey.")
-            lines.append("  not_asked:")
-            lines.extend(f"    - {qid}" for qid in absent)
+        body = _suggest_group(data_dir, group, mapping.group(group), codebooks[group])
+        lines.append(f"{group}:" if any(not line.lstrip().startswith("#") for line in body) else f"{group}: {{}}")
+        lines.extend(body)
     return "\n".join(lines) + "\n"
+
+
+def _suggest_group(data_dir: Path, group: str, gm: GroupMapping, codebook: Codebook) -> list[str]:
+    """The lines of one group's draft (indented under ``group:``), the mapping in use carried over."""
+    from helpers.load import find_file, read_table
+
+    path, found = find_file(data_dir, group, gm)
+    if path is None:
+        return [f"  # {found[0].expected}"]
+    resolver = Resolver(codebook, gm)
+    table, read = read_table(path, gm, resolver)
+    if table is None:
+        return [f"  # {path.name}: " + "; ".join(p.expected for p in read if p.severity == "error")]
+    lines = [f"  file: {_quote(path.name)}"]
+    for key in ("sheet", "encoding", "separator", "missing_values"):
+        if getattr(gm, key):
+            lines.append(f"  {key}: {_flow(getattr(gm, key))}")
+    second = table.rows[0][1] if table.rows else []
+    skip = not gm.skip_rows and bool(second) and label_row(resolver, table.header, second)
+    labels = table.labels or (second if skip else [])
+    if gm.skip_rows or skip:
+        lines.append(f"  skip_rows: {_flow(list(gm.skip_rows) or [table.rows[0][0]])}"
+                     + ("   # a second header row (the questions' wording)" if skip else ""))
+    labels = labels + [""] * (len(table.header) - len(labels))
+    targets = [resolver.resolve(h) or (resolver.resolve(lab) if lab else None) for h, lab in zip(table.header, labels)]
+    if gm.ids:
+        lines.append(f"  ids: {_quote(gm.ids)}")
+    elif "respondent_id" not in targets:
+        lines.append("  ids: row_number   # no respondent id column: ids are the row numbers")
+    taken = {t for t in targets if t}
+    entries = []
+    for cell, label, target in zip(table.header, labels, targets):
+        if target is not None and norm(cell) in resolver.explicit:
+            entries.append(f"    {_quote(cell)}: {target}")
+        elif target is not None and norm(cell) != norm(target) and label:
+            entries.append(f"    {_quote(cell)}: {target}   # {_comment(label)}")
+        elif target is None:
+            guess = resolver.closest([cell, label])
+            if guess and guess[1] >= SUGGEST and guess[0] not in taken:
+                taken.add(guess[0])
+                entries.append(f"    {_quote(cell)}: {guess[0]}   # {guess[1]:.0f}% like: {_comment(guess[2])}")
+            elif guess:
+                entries.append(f"    # {_quote(cell)}: {guess[0]}   # ? {guess[1]:.0f}%, or ignore")
+            else:
+                entries.append(f"    {_quote(cell)}: ignore")
+    if any(not entry.lstrip().startswith("#") for entry in entries):
+        lines.append("  columns:")
+    elif entries:
+        lines.append("  # columns:")
+    lines.extend(entries)
+    if gm.answers:
+        lines.append("  answers:")
+        lines.extend(f"    {qid}: {_flow(codes)}" for qid, codes in gm.answers.items())
+    absent = [q.id for q in codebook if not any(c in taken for c in (q.id, *q.columns))]
+    if absent:
+        lines.append("  # Questions no column answers: map a column to them above, or keep them here if they")
+        lines.append("  # were not asked in this survey.")
+        lines.append("  not_asked:")
+        lines.extend(f"    - {qid}" for qid in absent)
+    return lines
+
+
+def _flow(value) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix(
+        "...").strip()
 
 
 def _quote(text: str) -> str:
