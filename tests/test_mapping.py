@@ -120,3 +120,30 @@ def test_answers_codes_ids_column_and_ignored_columns(sample, tmp_path):
                                   sample.frames["eig"].drop(columns="respondent_id"))
     assert not any("Commentaire" in str(w) for w in survey.warnings)
     assert survey.imports["eig"].unknown == []
+
+
+def test_resolver_reads_grid_rows_and_tool_columns(codebooks):
+    from helpers.mapping import Resolver
+
+    resolver = Resolver(codebooks["eig"])
+    stem = "Quels ont été les éléments déterminants dans votre envie de devenir EIG ?"
+    assert resolver.resolve(f"{stem} [L'attractivité du salaire]") == "motivation_salary"
+    assert resolver.resolve("quels ont ete les elements determinants dans votre envie de devenir eig "
+                            "- l’attractivite du salaire") == "motivation_salary"
+    assert resolver.resolve("Qui sont les utilisateurs des réalisations de votre défi ? [Autre]") == "users__other"
+    assert resolver.resolve(f"{stem} [Le salaire]") is None  # an item the grid does not have
+    expected = {"Horodateur": "timestamp", "submitdate": "timestamp", "ID de la réponse": "respondent_id",
+                "lastpage": "ignore", "Promo": "promotion", "Nom du défi": "defi", "Couleur préférée": None}
+    assert {cell: resolver.resolve(cell) for cell in expected} == expected
+
+
+def test_missing_words_are_matched_without_case_or_accents(tmp_path):
+    from helpers.mapping import missing_keys
+
+    (tmp_path / "mapping.yaml").write_text("missing_values: [Refus]\nmentor: {missing_values: [NSP]}\n",
+                                           encoding="utf-8")
+    mapping, _ = load_mapping(tmp_path)
+    eig, mentor = missing_keys(mapping, "eig"), missing_keys(mapping, "mentor")
+    assert {"n/a", "na", "neant", "sans reponse", "-", "refus"} <= eig and "nsp" not in eig
+    assert "nsp" in mentor and "refus" in mentor
+    assert "non" not in eig and "je ne sais pas" not in eig  # answers, not missing values
