@@ -147,3 +147,23 @@ def test_missing_words_are_matched_without_case_or_accents(tmp_path):
     assert {"n/a", "na", "neant", "sans reponse", "-", "refus"} <= eig and "nsp" not in eig
     assert "nsp" in mentor and "refus" in mentor
     assert "non" not in eig and "je ne sais pas" not in eig  # answers, not missing values
+
+
+def test_provenance_footer_names_the_mapping_and_its_sha256(sample, tmp_path):
+    import nbformat
+    from bs4 import BeautifulSoup
+
+    from helpers import render
+
+    data = tmp_path / "data"
+    google_forms(sample, data)
+    (data / "mapping.yaml").write_text("eig: {ids: row_number}\n", encoding="utf-8")
+    digest = hashlib.sha256((data / "mapping.yaml").read_bytes()).hexdigest()
+    assert render.provenance(data, {}).mapping == ((data / "mapping.yaml").as_posix(), digest)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Annexe Z — Essai")])
+    nbformat.write(nb, tmp_path / "99_essai.ipynb")
+    render.render_notebook(tmp_path / "99_essai.ipynb", tmp_path / "report", data)
+    footer = BeautifulSoup((tmp_path / "report" / "99_essai.html").read_text(encoding="utf-8"), "html.parser")
+    line = " ".join(footer.find("p", class_="mapping").get_text(" ").split())
+    assert line == f"Colonnes lues selon la correspondance {(data / 'mapping.yaml').as_posix()} — SHA-256 {digest}"
+    assert render.provenance(tmp_path, {}).mapping is None
