@@ -77,7 +77,7 @@ def test_schema_errors_name_the_path(tmp_path):
         ("eig", "a valid mapping"),
         ("eig/separator", "a valid mapping"),
     ]
-    assert all(p.hint.startswith("fix mapping.yaml") for p in problems)
+    assert all(p.hint.startswith(f"fix {tmp_path / 'mapping.yaml'} (format: data/README.md") for p in problems)
 
 
 def test_unknown_target_says_did_you_mean(sample, codebooks, tmp_path):
@@ -167,3 +167,14 @@ def test_provenance_footer_names_the_mapping_and_its_sha256(sample, tmp_path):
     line = " ".join(footer.find("p", class_="mapping").get_text(" ").split())
     assert line == f"Colonnes lues selon la correspondance {(data / 'mapping.yaml').as_posix()} — SHA-256 {digest}"
     assert render.provenance(tmp_path, {}).mapping is None
+
+
+def test_suggest_refuses_a_folder_that_does_not_exist(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "helpers", "mapping", "suggest", str(tmp_path / "absent")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"{tmp_path / 'absent'}: expected a folder holding the exports (not found)",
+        "error: 1 problem(s) in the data set; nothing was written; next: give the folder of eig.csv and mentor.csv "
+        "(or .tsv, .txt, .xlsx, .sav)",
+    ]

@@ -144,7 +144,7 @@ def load_mapping(data_dir: Path | str, path: Path | str | None = None,
     if path is None:
         return Mapping(), []
     file = str(path)
-    fix = f"fix {path.name} (format in data/README.md, draft: python -m helpers mapping suggest DIR)"
+    fix = f"fix {path} (format: data/README.md, section 'The mapping file'), or move it away to start afresh"
     if not path.is_file():
         return Mapping(), [Problem(file, None, None, None, "a mapping file (not found)",
                                    hint="give the path of an existing mapping.yaml")]
@@ -332,6 +332,9 @@ def suggest(data_dir: Path | str, mapping_file: Path | str | None = None) -> str
     from helpers.load import find_file, read_table
 
     data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise_problems([Problem(str(data_dir), None, None, None, "a folder holding the exports (not found)",
+                                hint="give the folder of eig.csv and mentor.csv (or .tsv, .txt, .xlsx, .sav)")])
     codebooks = load_codebooks()
     mapping, problems = load_mapping(data_dir, mapping_file, codebooks)
     if problems:
