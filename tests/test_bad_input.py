@@ -207,8 +207,9 @@ def nul_in_a_cell(d: Path) -> Expect:
 
 
 def utf16_export(d: Path) -> Expect:
+    """UTF-16 without its byte order mark (with one, it is read: tests/test_formats.py)."""
     text = (d / "mentor.csv").read_text(encoding="utf-8")
-    (d / "mentor.csv").write_bytes(text.encode("utf-16"))
+    (d / "mentor.csv").write_bytes(text.encode("utf-16-le"))
     return Expect(d / "mentor.csv", 1)
 
 

@@ -6,10 +6,11 @@ import subprocess
 
 import pandas as pd
 import pytest
+import yaml
 from openpyxl import Workbook
 
 from helpers import PROJECT_ROOT, SAMPLE_DIR
-from helpers.codebook import COMMON_COLUMNS
+from helpers.codebook import COMMON_COLUMNS, load_codebooks
 from helpers.load import is_synthetic, load_survey
 
 
@@ -106,9 +107,14 @@ def test_utf8_bom_and_comma_load_identically(sample, tmp_path):
 
 
 def _write(path, header, *rows):
+    """A hand-written export of a few questions; the mapping declares the others not asked."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     path.write_text(buffer.getvalue(), encoding="utf-8")
+    group = path.stem
+    asked = {h.split("__")[0] for h in header}
+    not_asked = [q.id for q in load_codebooks()[group] if q.id not in asked]
+    (path.parent / "mapping.yaml").write_text(yaml.safe_dump({group: {"not_asked": not_asked}}), encoding="utf-8")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from helpers import SAMPLE_DIR
-from helpers.validate import Problem, main
+from helpers.validate import GENERIC_HINT, Problem, main
 
 
 @pytest.fixture
@@ -45,7 +45,13 @@ def _edit(path, row, column, value):
 def test_sample_is_valid(capsys):
     code, lines = run(SAMPLE_DIR, capsys)
     assert code == 0
-    assert lines == [f"{SAMPLE_DIR}: valid (0 warning(s))"]
+    assert lines == [
+        f"eig ({SAMPLE_DIR / 'eig.csv'}): 53 question(s) read, 0 absent, 0 declared not asked, 0 unknown column(s) "
+        "[UTF-8; comma-separated]",
+        f"mentor ({SAMPLE_DIR / 'mentor.csv'}): 41 question(s) read, 0 absent, 0 declared not asked, "
+        "0 unknown column(s) [UTF-8; comma-separated]",
+        f"{SAMPLE_DIR}: valid (0 warning(s))",
+    ]
 
 
 def test_problem_line_format():
@@ -57,7 +63,8 @@ def test_missing_file(data, capsys):
     (data / "mentor.csv").unlink()
     code, lines = run(data, capsys)
     assert code == 1
-    assert f"{data / 'mentor.csv'}: expected a file mentor.csv or mentor.xlsx with the mentors' answers (missing file)" in lines
+    assert f"{data / 'mentor.csv'}: expected a file mentor.csv (or .tsv, .txt, .xlsx, .sav) with the answers of the mentors (missing file)" in lines
+    assert lines[-1].startswith(f"{data}: 1 problem(s), 0 warning(s): data set refused; next: put the export of the mentors in")
 
 
 def test_empty_file(data, capsys):
@@ -97,11 +104,11 @@ def test_missing_required_column(data, capsys):
 
 def test_unknown_column_is_a_warning(data, capsys):
     text = (data / "eig.csv").read_text(encoding="utf-8").split("\n")
-    text = [line + ("," + ("horodatage" if i == 0 else "2019-03-01")) if line else line for i, line in enumerate(text)]
+    text = [line + ("," + ("note interne" if i == 0 else "à relire")) if line else line for i, line in enumerate(text)]
     (data / "eig.csv").write_text("\n".join(text), encoding="utf-8")
     code, lines = run(data, capsys)
     assert code == 0
-    assert f"{data / 'eig.csv'}:1: warning: column 'horodatage': unknown column, ignored (not in the codebook)" in lines
+    assert f"{data / 'eig.csv'}:1: warning: column 'note interne': unknown column, ignored (not in the codebook)" in lines
 
 
 def test_unknown_option_label(data, capsys):
@@ -209,7 +216,7 @@ def test_every_problem_is_collected(data, capsys):
     assert code == 1
     located = [line.split(": ")[0] for line in lines]
     assert {f"{data / 'eig.csv'}:3", f"{data / 'eig.csv'}:4", f"{data / 'mentor.csv'}:5"} <= set(located)
-    assert lines[-1] == f"{data}: 3 problem(s), 0 warning(s): data set refused"
+    assert lines[-1] == f"{data}: 3 problem(s), 0 warning(s): data set refused; next: " + GENERIC_HINT
 
 
 def test_two_files_for_one_group(data, capsys):

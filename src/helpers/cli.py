@@ -15,6 +15,7 @@ from pathlib import Path
 #: command → (module, help). Each module exposes ``main(argv) -> int``.
 COMMANDS = {
     "validate": ("helpers.validate", "check a data set against the codebook (DATA dir)"),
+    "mapping": ("helpers.mapping", "mapping suggest DIR: draft a mapping.yaml for an export's columns"),
     "sample-data": ("helpers.sample", "regenerate the synthetic sample in data/sample/"),
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
@@ -67,5 +68,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        print(f"error: {len(err.problems)} problem(s) in the data set; nothing was written", file=sys.stderr)
+        print(f"error: {len(err.problems)} problem(s) in the data set; nothing was written; next: {err.hint}",
+              file=sys.stderr)
         return 1

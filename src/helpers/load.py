@@ -1,19 +1,23 @@
 """Read one data set (one export per group) into tidy, typed frames.
 
-Real exports come from survey tools and spreadsheets: comma or semicolon CSV,
-UTF-8 with or without BOM or Windows-1252, XLSX; answers as labels or codes,
-multiple choices as 0/1 columns or joined labels. All of them load to the same
-frame (contract in docs/architecture.md), so nothing downstream cares where the
-answers came from. Anything unreadable is collected as a ``Problem`` and the
-whole data set is refused with every problem at once.
+Real exports come from survey tools and spreadsheets: comma, semicolon or tab
+separated text (``.csv``, ``.tsv``, Excel's "Texte Unicode" ``.txt``) in UTF-8
+with or without BOM, UTF-16 with BOM or Windows-1252, XLSX workbooks, SPSS
+``.sav`` files with value labels; columns named by id, by wording or as grid
+rows ``Stem [Item]``, or through a ``mapping.yaml`` (helpers.mapping); answers
+as labels or codes, multiple choices as 0/1 columns or joined labels. All of
+them load to the same frame (contract in docs/architecture.md), so nothing
+downstream cares where the answers came from. Anything unreadable is collected
+as a ``Problem`` and the whole data set is refused with every problem at once.
+The export itself is only read, never changed.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,33 +25,37 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR
-from helpers.codebook import COMMON_COLUMNS, GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
+from helpers.codebook import GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
+from helpers.mapping import GroupMapping, Mapping, Resolver, label_row, load_mapping, missing_keys, norm
 from helpers.programme import populations
 from helpers.validate import (
+    IGNORE,
+    TIMESTAMP,
     DataError,
+    ImportSummary,
     Problem,
     accepted_promotions,
     header_problems,
+    printable,
     respondent_problems,
 )
+
+__all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "norm", "read_metadata", "read_table"]
 
 #: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 DATASET_FILE = "DATASET.yaml"
 GROUP_LABELS = {"eig": "EIG", "mentor": "mentors"}
-TRUE_CELLS = {"1", "1.0", "oui", "yes", "vrai", "true", "x"}
-FALSE_CELLS = {"0", "0.0", "non", "no", "faux", "false"}
+TRUE_CELLS = {"1", "1.0", "oui", "yes", "y", "vrai", "true", "x"}
+FALSE_CELLS = {"0", "0.0", "non", "no", "n", "faux", "false"}
+#: Between the labels of a multiple-choice answer held in one cell.
 SEPARATORS = ";,"
+#: Between the cells of a text export, by preference when the header reads as well with several.
+FIELD_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: Export names looked for, per group: ``eig.csv``, ``eig.tsv``… (``file:`` in the mapping overrides).
+EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".sav")
 #: C0 control characters but tab, line feed and carriage return, and DEL (see _control_characters).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PROMOTION = re.compile(r"(?:eig|promo(?:tion)?)?\s*[-_#]?\s*(\d+)(?:[.,]0+)?", re.IGNORECASE)
-
-
-def norm(text: str) -> str:
-    """Matching key: no accents, no case, straight apostrophes, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u2018\u2019\u02bc\u00b4`]", "'", text).casefold().replace("\u0153", "oe")
-    return " ".join(text.split())
 
 
 @dataclass
@@ -60,6 +68,10 @@ class Survey:
     files: dict[str, Path]
     warnings: list[Problem] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    #: How each group's export was read (layout, columns read, absent, not asked, unknown, timestamps).
+    imports: dict[str, ImportSummary] = field(default_factory=dict)
+    #: The mapping file applied, if any (the report's provenance names it with its SHA-256).
+    mapping: Path | None = None
 
 
 @dataclass
@@ -68,6 +80,10 @@ class Table:
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    #: A second name per column: SPSS variable labels, or a second header row of wordings.
+    labels: list[str] = field(default_factory=list)
+    #: How the file was read (encoding, separator, sheet), for the validation summary.
+    details: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- raw files
@@ -77,32 +93,49 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 (BOM or not), else Windows-1252; bytes valid in neither are located."""
+REEXPORT = "re-export as CSV UTF-8 or XLSX, or name the encoding in mapping.yaml (encoding: cp1252, utf-16…)"
+
+
+def _decode(raw: bytes, file: str, encoding: str | None = None) -> tuple[str | None, list[Problem], str]:
+    """The mapping's encoding, else UTF-16 (by its BOM), UTF-8 (BOM or not), Windows-1252; bad bytes are located."""
+    if encoding:
+        try:
+            return raw.decode(encoding), [], encoding
+        except UnicodeDecodeError as err:
+            return None, [Problem(file, _line_of(raw, err.start), None, repr(raw[err.start:err.end])[2:-1],
+                                  f"text in {encoding}, the encoding mapping.yaml names (these bytes are not)",
+                                  hint="remove encoding: from mapping.yaml to let the loader detect it, "
+                                       "or name the right one")], encoding
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), [], "UTF-16"
+        except UnicodeDecodeError as err:
+            return None, [Problem(file, None, None, None, "text in UTF-16, as its byte order mark announces "
+                                  f"(bytes {err.start}-{err.end} are not)", hint=REEXPORT)], "UTF-16"
     try:
-        return raw.decode("utf-8-sig"), []
+        return raw.decode("utf-8-sig"), [], "UTF-8"
     except UnicodeDecodeError as err:
         utf8_error = err
     # Valid UTF-8 sequences next to invalid bytes: two encodings mixed in one file.
     if not re.search(rb"[\xc3\xc5\xe2][\x80-\xbf]", raw):
         try:
-            return raw.decode("cp1252"), []
+            return raw.decode("cp1252"), [], "Windows-1252"
         except UnicodeDecodeError as err:
             utf8_error = err
     offset = utf8_error.start
     header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    names = next(csv.reader([header], delimiter=_separator(header)), [])
+    sep = _separator(header)
+    names = next(csv.reader([header], delimiter=sep), [])
     # Row as a spreadsheet shows it: the records read before the bad bytes (cells may span lines).
     before = raw[:offset].decode("utf-8-sig", errors="replace")
     try:
-        parsed = list(csv.reader(io.StringIO(before, newline=""), delimiter=_separator(header)))
+        parsed = list(csv.reader(io.StringIO(before, newline=""), delimiter=sep))
     except csv.Error:
         parsed = None
     if parsed is None:
         line = _line_of(raw, offset)
         start = raw.rfind(b"\n", 0, offset) + 1
-        fields = next(csv.reader([raw[start:offset].decode("utf-8", errors="replace")],
-                                 delimiter=_separator(header)), [])
+        fields = next(csv.reader([raw[start:offset].decode("utf-8", errors="replace")], delimiter=sep), [])
     elif not before or before.endswith(("\n", "\r")):  # the bad bytes open a new row
         line, fields = len(parsed) + 1, [""]
     else:
@@ -111,21 +144,30 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     column = names[index].strip() if index < len(names) else None
     bad = raw[offset : utf8_error.end]
     return None, [
-        Problem(file, line, column, repr(bad)[2:-1], "text in UTF-8 or Windows-1252 (these bytes are neither)")
-    ]
+        Problem(file, line, column, repr(bad)[2:-1], "text in UTF-8 or Windows-1252 (these bytes are neither)",
+                hint=REEXPORT)
+    ], ""
 
 
-def _separator(header_line: str) -> str:
-    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
-    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+def _separator(text: str) -> str:
+    """The separator that splits the header record into the most cells (quotes respected); ',' on a tie."""
+    first = text.split("\n", 1)[0]
+
+    def cells(sep: str) -> int:
+        try:
+            return len(next(csv.reader([first], delimiter=sep), []))
+        except csv.Error:
+            return 0
+
+    return max(FIELD_SEPARATORS, key=lambda sep: (cells(sep), sep == ","))
 
 
-def _read_csv(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
-    text, problems = _decode(path.read_bytes(), file)
+def _read_csv(path: Path, file: str, gm: GroupMapping) -> tuple[Table | None, list[Problem]]:
+    text, problems, encoding = _decode(path.read_bytes(), file, gm.encoding)
     if text is None:
         return None, problems
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line), strict=True)
+    sep = gm.separator or _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     records: list[tuple[int, list[str]]] = []
     line = row = 0  # physical lines read; rows as a spreadsheet numbers them (a cell may span lines)
     try:
@@ -138,7 +180,7 @@ def _read_csv(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
     except csv.Error as err:
         start_line = text.split("\n")[line] if line < text.count("\n") + 1 else ""
         try:
-            cells = next(csv.reader([start_line], delimiter=_separator(first_line)), [""])
+            cells = next(csv.reader([start_line], delimiter=sep), [""])
         except csv.Error:  # the row itself holds a cell longer than the csv module allows
             cells = []
         header = records[0][1] if records else []
@@ -150,13 +192,17 @@ def _read_csv(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
                       "a quote never closed, or an answer far too long")
         else:
             reason = str(err)
-        problems.append(Problem(file, row + 1, column, None, f"well-formed CSV quoting ({reason})"))
+        problems.append(Problem(file, row + 1, column, None, f"well-formed CSV quoting ({reason})",
+                                hint="close the quote in a copy of the export, or re-export it as XLSX"))
         return None, problems
-    return _table(records), problems
+    table = _table(records)
+    if table is not None:
+        table.details = [encoding, f"{FIELD_SEPARATORS[sep]}-separated"]
+    return table, problems
 
 
 def _cell(value) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN: an empty SPSS cell
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -165,22 +211,68 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
+def _read_xlsx(path: Path, file: str, gm: GroupMapping, resolver: Resolver | None) -> tuple[Table | None, list[Problem]]:
+    """The sheet the mapping names, else the one whose header names most codebook columns."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
-            cells = sheet.iter_rows(values_only=True)
-            records = [(n, [_cell(v) for v in row]) for n, row in enumerate(cells, start=1)
-                       if any(v is not None and str(v).strip() for v in row)]
+            sheets = {}
+            for sheet in workbook.worksheets:
+                if gm.sheet and sheet.title != gm.sheet:
+                    continue
+                cells = sheet.iter_rows(values_only=True)
+                sheets[sheet.title] = [(n, [_cell(v) for v in row]) for n, row in enumerate(cells, start=1)
+                                       if any(v is not None and str(v).strip() for v in row)]
+            titles = [sheet.title for sheet in workbook.worksheets]
         finally:
             workbook.close()
     except Exception as err:  # openpyxl raises zipfile, XML and key errors on damaged files
         expected = f"a readable XLSX workbook (truncated or damaged: {type(err).__name__})"
-        return None, [Problem(file, None, None, None, expected)]
-    return _table(records), []
+        return None, [Problem(file, None, None, None, expected, hint="re-export the workbook, or export CSV UTF-8")]
+    listed = ", ".join(f"'{printable(t)}'" for t in titles)
+    if gm.sheet and gm.sheet not in sheets:
+        return None, [Problem(file, None, None, gm.sheet, f"a sheet named as in mapping.yaml (sheets found: {listed})",
+                              hint="set sheet: in mapping.yaml to one of the sheets found")]
+    tables = {title: _table(records) for title, records in sheets.items()}
+    problems = []
+
+    def score(title: str) -> int:
+        table = tables[title]
+        return 0 if table is None or resolver is None else sum(resolver.resolve(h) is not None for h in table.header)
+
+    chosen = max(titles, key=score) if not gm.sheet else gm.sheet
+    if len(titles) > 1 and not gm.sheet:
+        if score(chosen) == 0:
+            return None, [Problem(file, None, None, None,
+                                  f"a sheet whose header row names the questions (sheets found: {listed})",
+                                  hint="name the sheet holding the answers with sheet: in mapping.yaml")]
+        others = ", ".join(f"'{printable(t)}'" for t in titles if t != chosen)
+        problems.append(Problem(file, None, None, None, f"read the sheet '{printable(chosen)}', whose header names "
+                                f"the questions (other sheets: {others}); sheet: in mapping.yaml chooses another",
+                                "warning"))
+    table = tables[chosen]
+    if table is not None:
+        table.details = [f"sheet '{chosen}'"]
+    return table, problems
+
+
+def _read_sav(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
+    """An SPSS file: variable names as header, variable labels as second names, value labels as answers."""
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
+    except Exception as err:  # pyreadstat raises its own errors, and OSError, on damaged files
+        return None, [Problem(file, None, None, None, f"a readable SPSS .sav file ({type(err).__name__})",
+                              hint="re-export the .sav file, or export CSV UTF-8 instead")]
+    header = [str(c) for c in frame.columns]
+    labels = [meta.column_names_to_labels.get(c) or "" for c in frame.columns]
+    rows = [(n, [_cell(v) for v in values]) for n, values in enumerate(frame.itertuples(index=False), start=2)]
+    table = Table(header=header, rows=[(n, cells) for n, cells in rows if any(c.strip() for c in cells)],
+                  labels=labels, details=["SPSS file, value labels applied"])
+    return table, []
 
 
 def _table(records: list[tuple[int, list[str]]]) -> Table | None:
@@ -198,10 +290,11 @@ def _control_characters(table: Table, file: str) -> list[Problem]:
 
     A NUL in a text export means a UTF-16 or binary file, or a damaged one (and
     many tools cut a string at NUL, so a spreadsheet would show something else
-    than what is counted): the first one is reported, once per file. Other C0
-    control characters (tab and line breaks excepted) and DEL come from
-    copy-pastes (Word's line break is U+000B) and carry nothing: they are
-    replaced by a space in place, with a warning naming the cell.
+    than what is counted): the first one is reported, once per file, without
+    echoing the cell (it would be mojibake). Other C0 control characters (tab
+    and line breaks excepted) and DEL come from copy-pastes (Word's line break
+    is U+000B) and carry nothing: they are replaced by a space in place, with a
+    warning naming the cell.
     """
     problems: list[Problem] = []
     nul_seen = False
@@ -213,8 +306,8 @@ def _control_characters(table: Table, file: str) -> list[Problem]:
             column = names[i] if i < len(names) else None
             if "\x00" in value:
                 if not nul_seen:
-                    problems.append(Problem(file, row, column, value, "text without NUL characters (\\x00): "
-                                            "re-export as CSV UTF-8 or XLSX (is this a UTF-16 or binary file?)"))
+                    problems.append(Problem(file, row, column, None, "text without NUL characters (\\x00): a UTF-16 "
+                                            "file without byte order mark, or a binary one?", hint=REEXPORT))
                 nul_seen = True
             else:
                 cells[i] = _CONTROL.sub(" ", value)
@@ -223,34 +316,65 @@ def _control_characters(table: Table, file: str) -> list[Problem]:
     return problems
 
 
-def read_table(path: Path) -> tuple[Table | None, list[Problem]]:
-    """The raw cells of a CSV or XLSX export, or the problems that prevent reading it."""
+def read_table(path: Path, gm: GroupMapping | None = None,
+               resolver: Resolver | None = None) -> tuple[Table | None, list[Problem]]:
+    """The raw cells of an export, or the problems that prevent reading it.
+
+    ``gm`` gives what cannot be detected (encoding, separator, sheet, rows to
+    skip); ``resolver`` scores the sheets of a workbook by their header.
+    """
+    gm = gm or GroupMapping()
     file = str(path)
+    empty = "a header row and respondent rows (the file is empty)"
     if path.stat().st_size == 0:
-        return None, [Problem(file, None, None, None, "a header row and respondent rows (the file is empty)")]
-    table, problems = (_read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv)(path, file)
+        return None, [Problem(file, None, None, None, empty, hint="export the answers again")]
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        table, problems = _read_xlsx(path, file, gm, resolver)
+    elif suffix == ".sav":
+        table, problems = _read_sav(path, file)
+    else:
+        table, problems = _read_csv(path, file, gm)
     if table is not None:
         found = _control_characters(table, file)
         problems.extend(found)
         if any(p.severity == "error" for p in found):
             return None, problems  # NUL: the rest of the file would only add noise
+        if gm.skip_rows:
+            skipped = [cells for n, cells in table.rows if n in gm.skip_rows]
+            table.rows = [(n, cells) for n, cells in table.rows if n not in gm.skip_rows]
+            if skipped and not table.labels:
+                table.labels = skipped[0]
     if table is None and not problems:
-        problems = [Problem(file, None, None, None, "a header row and respondent rows (the file is empty)")]
+        problems = [Problem(file, None, None, None, empty, hint="export the answers again")]
     elif table is not None and not table.rows:
-        problems.append(Problem(file, None, None, None, "at least one respondent row below the header"))
+        problems.append(Problem(file, None, None, None, "at least one respondent row below the header",
+                                hint="export the answers again, with the respondents' rows"))
     return table, problems
 
 
-def find_file(data_dir: Path, group: str) -> tuple[Path | None, list[Problem]]:
-    found = [data_dir / f"{group}{ext}" for ext in (".csv", ".xlsx") if (data_dir / f"{group}{ext}").is_file()]
+def find_file(data_dir: Path, group: str, gm: GroupMapping | None = None) -> tuple[Path | None, list[Problem]]:
+    """The export of one group: the mapping's ``file:``, else ``<group>.csv|tsv|txt|xlsx|sav``."""
+    who = GROUP_LABELS[group]
+    if gm is not None and gm.file:
+        path = data_dir / gm.file
+        if path.is_file():
+            return path, []
+        return None, [Problem(str(path), None, None, None, f"the export of the {who} that mapping.yaml names "
+                              "(missing file)", hint=f"put the file in {data_dir}, or correct file: in mapping.yaml")]
+    found = [data_dir / f"{group}{ext}" for ext in EXTENSIONS if (data_dir / f"{group}{ext}").is_file()]
     if len(found) == 1:
         return found[0], []
-    file, who = str(data_dir / f"{group}.csv"), GROUP_LABELS[group]
+    file = str(data_dir / f"{group}.csv")
+    names = ", ".join(f"{group}{ext}" for ext in EXTENSIONS)
     if not found:
-        expected = f"a file {group}.csv or {group}.xlsx with the {who}' answers (missing file)"
+        expected = f"a file {group}.csv (or .tsv, .txt, .xlsx, .sav) with the answers of the {who} (missing file)"
+        hint = f"put the export of the {who} in {data_dir} as one of {names}, or name it with file: in mapping.yaml"
     else:
-        expected = f"a single file for the {who} (found {group}.csv and {group}.xlsx)"
-    return None, [Problem(file, None, None, None, expected)]
+        listed = " and ".join(p.name for p in found)
+        expected = f"a single file for the {who} (found {listed})"
+        hint = f"keep one of {listed} in {data_dir}"
+    return None, [Problem(file, None, None, None, expected, hint=hint)]
 
 
 # ---------------------------------------------------------------- answers
@@ -259,26 +383,24 @@ def find_file(data_dir: Path, group: str) -> tuple[Path | None, list[Problem]]:
 class _Parser:
     """Turns the cells of one group's export into typed answers, collecting problems."""
 
-    def __init__(self, codebook: Codebook, file: str, group: str, pops: dict):
+    def __init__(self, codebook: Codebook, file: str, group: str, pops: dict, mapping: Mapping | None = None):
+        mapping = mapping or Mapping()
         self.codebook = codebook
         self.file = file
         self.promotions = accepted_promotions(group, pops)
         self.problems: list[Problem] = []
-        self.names = self._column_names()
+        self.gm = mapping.group(group)
+        self.resolver = Resolver(codebook, self.gm)
+        self.missing = missing_keys(mapping, group)
+        self.missing_count = 0
+        self.promotion_forms: list[tuple[int, str, str, int]] = []
 
-    def _column_names(self) -> dict[str, str]:
-        names = {norm(c): c for c in COMMON_COLUMNS}
-        texts = [norm(q.text) for q in self.codebook]
-        for question in self.codebook:
-            names[norm(question.id)] = question.id
-            if texts.count(norm(question.text)) == 1:
-                names[norm(question.text)] = question.id
-            if question.type == "multi":
-                for option in question.options:
-                    column = f"{question.id}{MULTI_SEP}{option.code}"
-                    names[norm(column)] = column
-                    names[norm(f"{question.id}{MULTI_SEP}{option.label}")] = column
-        return names
+    def clean(self, qid: str, cell: str) -> str:
+        """A cell as the parsers see it: a non-answer word (``N/A``…) is empty, a mapped answer its code."""
+        if cell.strip() and norm(cell) in self.missing:
+            self.missing_count += 1
+            return ""
+        return self.gm.answers.get(qid, {}).get(cell.strip(), cell)
 
     def problem(self, row, column, value, expected, severity="error") -> None:
         self.problems.append(Problem(self.file, row, column, value, expected, severity))
@@ -294,8 +416,8 @@ class _Parser:
         if not match or int(match[1]) not in self.promotions:
             self.problem(row, column, cell, f"a promotion among {allowed}")
             return None
-        if match[1] != text:
-            self.problem(row, column, cell, f"read as promotion {int(match[1])}", "warning")
+        if match[1] != text:  # one warning per file (every row of a form's export reads "Promotion 2")
+            self.promotion_forms.append((row, column, cell, int(match[1])))
         return int(match[1])
 
     def scale(self, question: Question, row: int, column: str, cell: str) -> int | None:
@@ -380,11 +502,38 @@ class _Parser:
         return chosen
 
 
-def _frame(parser: _Parser, table: Table) -> tuple[pd.DataFrame, list[tuple[int, str, int | None]]]:
-    codebook = parser.codebook
-    mapped = [parser.names.get(norm(h)) for h in table.header]
-    parser.problems.extend(header_problems(parser.file, table.header, mapped, codebook))
+def _frame(parser: _Parser, table: Table) -> tuple[pd.DataFrame, list[tuple[int, str, int | None]], ImportSummary]:
+    codebook, resolver, gm = parser.codebook, parser.resolver, parser.gm
+    summary = ImportSummary(codebook.group, parser.file, details=list(table.details))
+    if table.rows and not table.labels and label_row(resolver, table.header, table.rows[0][1]):
+        row, table.labels = table.rows.pop(0)
+        parser.problem(row, None, None, f"a second header row (the questions' wording): read as column labels, not "
+                       f"answers; write skip_rows: [{row}] in mapping.yaml to say so", "warning")
+    labels = table.labels + [""] * (len(table.header) - len(table.labels))
+    mapped = [resolver.resolve(h) or resolver.resolve(label) for h, label in zip(table.header, labels)]
+    ids_from_rows = gm.row_number_ids or "respondent_id" not in mapped
+    if ids_from_rows and not gm.row_number_ids:
+        parser.problem(None, "respondent_id", None, "no respondent id column: each respondent's id is its row number "
+                       "(write ids: row_number in mapping.yaml to say so)", "warning")
+
+    def nearest(cell: str) -> str:
+        label = labels[table.header.index(cell)] if cell in table.header else ""
+        return resolver.nearest(cell) or (resolver.nearest(label) if label else "")
+
+    parser.problems.extend(header_problems(parser.file, table.header, mapped, codebook, not_asked=gm.not_asked,
+                                           ids_from_rows=ids_from_rows, nearest=nearest))
+    present = {name for name in mapped if name}
+    summary.read = [q.id for q in codebook if any(c in present for c in (q.id, *q.columns))]
+    summary.absent = [q.id for q in codebook if q.id not in summary.read and q.id not in gm.not_asked]
+    summary.not_asked = [q.id for q in codebook if q.id in gm.not_asked]
+    summary.unknown = [h for h, name in zip(table.header, mapped) if name is None]
     where = {name: i for i, name in enumerate(mapped) if name}
+    if TIMESTAMP in where:
+        summary.details.append(f"submission times kept from '{table.header[where[TIMESTAMP]]}'")
+    dropped = [h for h, name in zip(table.header, mapped) if name == IGNORE]
+    if dropped:
+        summary.details.append(f"{len(dropped)} column(s) ignored: " + ", ".join(f"'{h}'" for h in dropped[:5])
+                               + (", …" if len(dropped) > 5 else ""))
     header_key = [norm(h) for h in table.header]
     columns: dict[str, list] = {c: [] for c in codebook.columns}
     ids = []
@@ -397,23 +546,33 @@ def _frame(parser: _Parser, table: Table) -> tuple[pd.DataFrame, list[tuple[int,
         cells = cells + [""] * (len(table.header) - len(cells))
 
         def cell(name):
-            return cells[where[name]] if name in where else ""
+            if name not in where:
+                return ""
+            return parser.clean(name.split(MULTI_SEP)[0], cells[where[name]])
 
         def head(name):
             return table.header[where[name]] if name in where else name
 
-        rid = cell("respondent_id").strip()
-        if "respondent_id" in where and not rid:
+        rid = str(row) if ids_from_rows else cells[where["respondent_id"]].strip()
+        if not rid:
             parser.problem(row, head("respondent_id"), "", "a respondent_id (empty cell)")
         promotion = parser.promotion(row, head("promotion"), cell("promotion")) if "promotion" in where else None
         ids.append((row, rid, promotion))
+        if TIMESTAMP in where:
+            summary.timestamps.append(cells[where[TIMESTAMP]].strip())
         columns["respondent_id"].append(rid or None)
         columns["promotion"].append(promotion)
         columns["defi"].append(cell("defi").strip() or None)
         for question in codebook:
             _answer(parser, question, row, cell, head, where, columns)
+    if parser.promotion_forms:
+        row, column, value, number = parser.promotion_forms[0]
+        more = len(parser.promotion_forms) - 1
+        parser.problem(row, column, value, f"read as promotion {number}"
+                       + (f" (and likewise on {more} other row(s))" if more else ""), "warning")
     frame = pd.DataFrame({c: _typed(codebook, c, values) for c, values in columns.items()})
-    return frame, ids
+    summary.missing_words = parser.missing_count
+    return frame, ids, summary
 
 
 def _answer(parser, question, row, cell, head, where, columns) -> None:
@@ -423,7 +582,8 @@ def _answer(parser, question, row, cell, head, where, columns) -> None:
         if qid in where and per_option:
             parser.problem(row, head(qid), None, f"either the column '{qid}' or the columns '{qid}__…', not both")
         if qid in where and not per_option:
-            chosen = parser.joined(question, row, head(qid), cell(qid)) if cell(qid).strip() else None
+            text = cell(qid)
+            chosen = parser.joined(question, row, head(qid), text) if text.strip() else None
             for code, column in zip(question.codes, question.columns):
                 columns[column].append(None if chosen is None else code in chosen)
             return
@@ -504,32 +664,41 @@ def is_synthetic(data_dir: Path | str) -> bool:
     return bool(read_metadata(data_dir)[0].get("synthetic", False))
 
 
-def load_survey(data_dir: Path | str, codebook_dir: Path | str = CODEBOOK_DIR) -> Survey:
-    """Load and check a data set; raises ``DataError`` listing every problem found."""
+def load_survey(data_dir: Path | str, codebook_dir: Path | str = CODEBOOK_DIR,
+                mapping: Path | str | None = None) -> Survey:
+    """Load and check a data set; raises ``DataError`` listing every problem found.
+
+    ``mapping`` is a mapping file to apply instead of ``DATA_DIR/mapping.yaml``.
+    """
     data_dir = Path(data_dir)
     codebooks = load_codebooks(codebook_dir)
     pops = populations()
     metadata, problems = read_metadata(data_dir)
-    frames, files = {}, {}
+    applied, found = load_mapping(data_dir, mapping, codebooks)
+    problems.extend(found)
+    frames, files, imports = {}, {}, {}
     for group in GROUPS:
-        path, found = find_file(data_dir, group)
+        gm = applied.group(group)
+        path, found = find_file(data_dir, group, gm)
         problems.extend(found)
         if path is None:
             continue
-        table, read = read_table(path)
+        parser = _Parser(codebooks[group], str(path), group, pops, applied)
+        table, read = read_table(path, gm, parser.resolver)
         problems.extend(read)
         if table is None or not table.rows:
             continue
-        parser = _Parser(codebooks[group], str(path), group, pops)
-        frame, ids = _frame(parser, table)
+        frame, ids, summary = _frame(parser, table)
+        if applied.path is not None:
+            summary.details.append(f"mapping {applied.path}")
         problems.extend(parser.problems)
         problems.extend(respondent_problems(str(path), group, ids, pops))
         problems.extend(_skip_logic_warnings(frame, codebooks[group], str(path), [r for r, _, _ in ids]))
-        frames[group], files[group] = frame, path
+        frames[group], files[group], imports[group] = frame, path, summary
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
-        raise DataError(errors, warnings)
+        raise DataError(errors, warnings, list(imports.values()))
     return Survey(
         frames=frames,
         codebooks=codebooks,
@@ -537,4 +706,6 @@ def load_survey(data_dir: Path | str, codebook_dir: Path | str = CODEBOOK_DIR) -
         files=files,
         warnings=warnings,
         metadata=metadata,
+        imports=imports,
+        mapping=applied.path,
     )

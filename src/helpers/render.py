@@ -50,6 +50,7 @@ from traitlets.config import Config
 
 from helpers import PROJECT_ROOT, outputs
 from helpers.load import is_synthetic
+from helpers.mapping import mapping_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "eig"
@@ -68,7 +69,7 @@ STUDY = (
     "du working paper de 2019, avec leurs intervalles de confiance."
 )
 #: Files of a data set, as the Makefile lists them (``DATA_FILES``).
-DATA_PATTERNS = ("*.csv", "*.xlsx", "*.yaml")
+DATA_PATTERNS = ("*.csv", "*.tsv", "*.txt", "*.xlsx", "*.sav", "*.yaml")
 VERSIONED = ("pandas", "seaborn", "papermill", "nbconvert")
 TOC_DEPTH = 3
 MISSING_ALT = "Graphique sans texte alternatif fourni par le carnet"
@@ -289,6 +290,8 @@ class Provenance:
     versions: tuple[tuple[str, str], ...]
     run_date: str
     banner: str = BANNER
+    #: (path, SHA-256) of the mapping.yaml applied to the exports, if any.
+    mapping: tuple[str, str] | None = None
 
 
 def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
@@ -363,6 +366,8 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
         parameters=tuple((key, repr(value)) for key, value in parameters.items()),
         versions=_versions(),
         run_date=run_date(),
+        mapping=next(((p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in [mapping_path(data)] if p),
+                     None),
     )
 
 
