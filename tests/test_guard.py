@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from helpers import guard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +71,19 @@ def test_pre_commit_runs_the_guard_and_nbstripout_from_the_venv():
     assert hooks["no-private-data"]["entry"].endswith("-m helpers guard")
     assert hooks["nbstripout"]["entry"] == ".venv/bin/nbstripout"
     assert (ROOT / hooks["nbstripout"]["entry"]).exists()
+
+
+@pytest.mark.parametrize("shape", ["google-forms", "excel-unicode", "limesurvey-text", "spss", "cover-sheet"])
+def test_a_form_tool_export_copied_into_the_tree_is_refused(tmp_path, sample, shape):
+    """Whatever layout the loader recognises (no respondent_id column needed) is an export."""
+    from export_shapes import SHAPES
+
+    built = tmp_path / "built"
+    built.mkdir()
+    SHAPES[shape](sample, built)
+    rel = [f"notebooks/{p.name}" for p in built.iterdir() if p.name.startswith("eig")]
+    (tmp_path / "notebooks").mkdir()
+    for p in built.iterdir():
+        (tmp_path / "notebooks" / p.name).write_bytes(p.read_bytes())
+    found = guard.problems(rel, root=tmp_path)
+    assert len(found) == 1 and "matches a survey export" in found[0], (shape, rel, found)

@@ -1,77 +1,59 @@
 """Refuse committing confidential survey answers (pre-commit hook and test).
 
 Two rules: nothing under ``data/raw/`` (but its README), and no file outside
-``data/sample/`` whose header looks like a survey export (it carries
-``respondent_id`` and several codebook columns or labels) — the usual way real
-answers leak is a copy saved somewhere else in the tree.
+``data/sample/`` whose header the loader would read as several codebook
+questions (ids, wordings or grid rows, in any layout it recognises) — the usual
+way real answers leak is a copy saved somewhere else in the tree.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 from helpers import PROJECT_ROOT
 from helpers.codebook import load_codebooks
+from helpers.load import read_table
+from helpers.mapping import Resolver
+from helpers.validate import IGNORE, TIMESTAMP
 
 ALLOWED_RAW = {"data/raw/README.md"}
 SAMPLE_PREFIX = "data/sample/"
-#: A header needs this many codebook columns (besides respondent_id) to count as an export.
+#: A header needs this many codebook questions to count as an export.
 SIGNATURE_MIN = 3
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
+#: What the loader reads; any of them can hold answers.
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".sav")
+#: Header cells that name no answer (ids, promotion, timestamp, tool columns).
+_NOT_ANSWERS = {None, IGNORE, TIMESTAMP, "respondent_id", "promotion", "defi"}
 
 
-def _known_headers() -> set[str]:
-    known = set()
-    for codebook in load_codebooks().values():
-        for q in codebook:
-            known.update(_norm(c) for c in q.columns)
-            known.add(_norm(q.text))
-    return known
+def _resolvers() -> list[Resolver]:
+    return [Resolver(codebook) for codebook in load_codebooks().values()]
 
 
-def _header(path: Path) -> list[str]:
-    if path.suffix.lower() == ".xlsx":
-        try:
-            from openpyxl import load_workbook
+def looks_like_export(path: Path, resolvers: list[Resolver] | None = None) -> bool:
+    """True when the file's header names several codebook questions, as the loader reads it.
 
-            sheet = load_workbook(path, read_only=True).active
-            row = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            return [str(c) for c in row if c is not None]
-        except Exception:  # not a readable workbook: not an export either
-            return []
-    head = path.read_bytes()[:65536]
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = head.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return []
-    first = text.splitlines()[0] if text else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-
-
-def looks_like_export(path: Path, known: set[str] | None = None) -> bool:
-    """True when the file's header has ``respondent_id`` and several codebook columns."""
-    if path.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
+    The loader's own header matching decides (ids, wordings, grid rows, any
+    encoding or tool layout it recognises), so whatever it would load is caught.
+    """
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
         return False
-    header = {_norm(h) for h in _header(path)}
-    if "respondent_id" not in header:
-        return False
-    known = _known_headers() if known is None else known
-    return len(header & known) >= SIGNATURE_MIN
+    for resolver in resolvers or _resolvers():  # the resolver also picks a workbook's answers sheet
+        try:
+            table, _ = read_table(path, resolver=resolver)
+        except Exception:  # unreadable by the loader: it could not be loaded as answers either
+            return False
+        if table is None:
+            return False
+        named = {resolver.resolve(cell) for cell in [*table.header, *table.labels]} - _NOT_ANSWERS
+        if len(named) >= SIGNATURE_MIN:
+            return True
+    return False
 
 
 def problems(paths: list[str], root: Path = PROJECT_ROOT) -> list[str]:
@@ -85,10 +67,10 @@ def problems(paths: list[str], root: Path = PROJECT_ROOT) -> list[str]:
         path = root / rel
         if rel.startswith(SAMPLE_PREFIX) or not path.is_file():
             continue
-        known = _known_headers() if known is None else known
+        known = _resolvers() if known is None else known
         if looks_like_export(path, known):
             out.append(
-                f"{rel}: its header matches a survey export (respondent_id + codebook columns); "
+                f"{rel}: its header matches a survey export (several codebook questions); "
                 "real answers belong in data/raw/ (git-ignored), synthetic ones in data/sample/"
             )
     return out
