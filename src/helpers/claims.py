@@ -75,7 +75,7 @@ DEFIS_MEASURES = ("source_code", "n_eig_listed", "n_mentors_listed")
 PROGRAMME_MEASURES = ("sum", "nonzero")
 PROMOTION_MEASURES = ("first_year", "years")
 #: Keys an alternative reading may change (besides its French description, ``reading``).
-ALTERNATIVE_KEYS = ("options", "group", "measure", "question_id")
+ALTERNATIVE_KEYS = ("options", "group", "measure", "question_id", "items")
 #: The paper's survey: EIG and mentors of promotions 1 and 2 (p. 9).
 SURVEY_PROMOTIONS = (1, 2)
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
     "claims": ("helpers.claims", "check every number the paper states"),
+    "granularity": ("helpers.granularity", "which printed percentages are possible on their base (no data)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }

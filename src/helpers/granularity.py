@@ -77,13 +77,17 @@ def implied_bases(published, convention: str = "half_up", max_base: int = MAX_BA
 
 
 def closest_bases(published, base: int, max_base: int = MAX_BASE) -> list[int]:
-    """The attainable bases (either convention) nearest to ``base``: what the printed value implies instead."""
+    """The attainable bases (either convention) nearest to ``base`` from below and from above.
+
+    ``base`` itself when the value is attainable on it.
+    """
     candidates = sorted(set(implied_bases(published, "half_up", max_base))
                         | set(implied_bases(published, "truncated", max_base)))
-    if not candidates:
-        return []
-    gap = min(abs(n - base) for n in candidates)
-    return [n for n in candidates if abs(n - base) == gap]
+    if base in candidates:
+        return [base]
+    below = [n for n in candidates if n < base][-1:]
+    above = [n for n in candidates if n > base][:1]
+    return below + above
 
 
 def check(published, base: int | None) -> dict:
@@ -114,12 +118,24 @@ def chart_bases(figures: pd.DataFrame) -> dict[tuple[str, str], int]:
     return bases
 
 
-def published_base(claim: dict, bases: dict[tuple[str, str], int]) -> tuple[int | None, str]:
-    """The base a registry percentage refers to, from the charts only, and where it comes from.
+def respondents_stated(claims: list[dict]) -> dict[str, int]:
+    """How many EIG and mentors answered, as the paper states it (p. 9), from the registry: ``{'eig': 21, …}``."""
+    stated = {c["group"]: int(c["published"]) for c in claims
+              if c.get("source") == "respondents" and c["expression"] == "count" and c["group"] in ("eig", "mentor")}
+    if len(stated) == 2:
+        stated["both"] = stated["eig"] + stated["mentor"]
+    return stated
 
-    A statement about one promotion has no published base (the charts pool the
-    promotions); EIG and mentors together use the pooled chart, or the sum of
-    the two groups' charts.
+
+def published_base(claim: dict, bases: dict[tuple[str, str], int],
+                   respondents: dict[str, int]) -> tuple[int | None, str]:
+    """The base a registry percentage refers to, from the published numbers only, and where it comes from.
+
+    The chart of the question gives it (EIG and mentors together: the pooled
+    chart, or the sum of the two groups' charts); without a chart, the number
+    of respondents the paper states for the group, assuming all answered. A
+    statement about one promotion has no published base (nothing splits the
+    respondents by promotion).
     """
     if claim.get("promotion") is not None or claim.get("source", "survey") != "survey":
         return None, "aucune base publiée"
@@ -128,12 +144,15 @@ def published_base(claim: dict, bases: dict[tuple[str, str], int]) -> tuple[int 
         return bases[(qid, group)], "graphique"
     if group == "both" and (qid, "eig") in bases and (qid, "mentor") in bases:
         return bases[(qid, "eig")] + bases[(qid, "mentor")], "graphiques EIG + mentors"
+    if group in respondents:
+        return respondents[group], "répondants annoncés p. 9 (sans graphique : tous supposés avoir répondu)"
     return None, "aucune base publiée"
 
 
 def granularity_table(claims: list[dict], figures: pd.DataFrame) -> pd.DataFrame:
     """Every printed percentage of the registry and of the charts, checked against its base."""
     bases = chart_bases(figures)
+    respondents = respondents_stated(claims)
     rows = []
     for claim in claims:
         if claim["expression"] not in PRINTED or claim.get("unit", "percent") != "percent":
@@ -142,7 +161,7 @@ def granularity_table(claims: list[dict], figures: pd.DataFrame) -> pd.DataFrame
             continue
         if claim.get("measure", "share") != "share":
             continue
-        base, origin = published_base(claim, bases)
+        base, origin = published_base(claim, bases, respondents)
         rows.append({"source": claim["id"], "kind": "claim", "page": claim["page"], "quote": claim["quote"],
                      "expression": claim["expression"], "base_origin": origin, **check(claim["published"], base)})
     for row in figures[figures["unit"] == "percent"].itertuples():
@@ -150,7 +169,9 @@ def granularity_table(claims: list[dict], figures: pd.DataFrame) -> pd.DataFrame
         rows.append({"source": f"{row.figure_id}:{row.question_id}:{row.option}", "kind": "figure",
                      "page": int(row.printed_page), "quote": label, "expression": "exact",
                      "base_origin": "graphique", **check(row.value, int(float(row.base)))})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["base"] = table["base"].astype("Int64")
+    return table
 
 
 def impossible(table: pd.DataFrame) -> pd.DataFrame:
@@ -164,7 +185,23 @@ def implication(row) -> str:
     """'70 % est impossible sur 13 : 9 sur 13 = 69,2 % ; possible sur 10, 20, 23…' for the appendix."""
     published = num(row["published"], places(row["published"]))
     k, base = row["nearest_count"].split("/")
-    closest = row["closest_bases"].split()
-    instead = (f" ; la base la plus proche qui le permet : {' ou '.join(closest)}" if closest else "")
+    closest = str(row["closest_bases"]).split()
+    instead = (f" ; les bases les plus proches qui le permettent : {' ou '.join(closest)}" if closest else "")
     return (f"{published} % est impossible sur {base} répondants (ni arrondi ni tronqué) : la part la plus "
             f"proche est {k} sur {base} = {num(row['nearest'], 1)} %{instead}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers granularity --csv OUT/tables/granularity.csv``: the table, from the published numbers only."""
+    import argparse
+    from pathlib import Path
+
+    from helpers import outputs
+    from helpers.claims import load_claims
+    from helpers.published import published_figures
+
+    parser = argparse.ArgumentParser(prog="python -m helpers granularity")
+    parser.add_argument("--csv", type=Path, required=True, help="where to write the table")
+    args = parser.parse_args(argv)
+    outputs.write_csv(granularity_table(load_claims(), published_figures()), args.csv)
+    return 0
