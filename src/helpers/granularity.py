@@ -187,8 +187,8 @@ def implication(row) -> str:
     k, base = row["nearest_count"].split("/")
     closest = str(row["closest_bases"]).split()
     instead = (f" ; les bases les plus proches qui le permettent : {' ou '.join(closest)}" if closest else "")
-    return (f"{published} % est impossible sur {base} répondants (ni arrondi ni tronqué) : la part la plus "
-            f"proche est {k} sur {base} = {num(row['nearest'], 1)} %{instead}")
+    return (f"{published}\u202f% est impossible sur {base} répondants (ni arrondi ni tronqué) : la part la plus "
+            f"proche est {k} sur {base} = {num(row['nearest'], 1)}\u202f%{instead}")
 
 
 def main(argv: list[str] | None = None) -> int:
