@@ -241,6 +241,8 @@ def test_programme_facts_of_the_text_are_registered():
 @pytest.mark.parametrize("broken, message", [
     ({"alternatives": [{"options": ["no"]}]}, "reading"),
     ({"alternatives": [{"reading": "x", "published": 3}]}, "may only change"),
+    ({"expression": "ranking", "question_id": "career_current", "items": ["freelance", "other"], "top": ["freelance"],
+      "alternatives": [{"reading": "x", "items": ["other"]}]}, "keep every item of top"),
     ({"expression": "greater", "compare": [2]}, "compare"),
     ({"source": "promotions", "measure": "first_year"}, "promotions"),
     ({"published": None}, "published"),
@@ -340,6 +342,8 @@ def test_text_dates_are_checked_against_the_promotions(uncalibrated):
     rows = uncalibrated.set_index("claim_id")
     assert rows.loc["p1_launched_2016", "verdict"] == "mismatch"        # the first promotion is 2017's
     assert rows.loc["p1_launched_2016", "recomputed"] == 2017
+    assert rows.loc["p1_launched_2016", "detail"].endswith("attendu 2016 : écart +1 an")
+    assert "Depuis son lancement en 2017" in rows.loc["p1_launched_2016", "base_note"]
     assert rows.loc["p5_launched_2017", "verdict"] == "match"
     assert rows.loc["p9_three_years", "recomputed"] == 3
     assert rows.loc["p6_pia_three_promotions", "verdict"] == "match"

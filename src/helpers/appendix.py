@@ -538,7 +538,8 @@ class Appendix:
             return Html(_note(f"Aucune affirmation « {verdict_label(verdict)} »."))
         items = "".join(
             f"<li>p. {html.escape(str(r['page']))}, « {html.escape(str(r['quote']))} » : "
-            f"{html.escape(str(r['detail']))}</li>" for _, r in chosen.iterrows()
+            f"{html.escape(str(r['detail']))} (base : {html.escape(str(r['base_note']))})</li>"
+            for _, r in chosen.iterrows()
         )
         return Html(f"<ul class=\"eig-mismatches\">{items}</ul>")
 
@@ -558,7 +559,7 @@ class Appendix:
         from helpers.granularity import ASSERTED, impossible, implication
 
         table = self.granularity
-        bad = impossible(table)
+        bad = impossible(table).reset_index(drop=True)
         checked = table[table["base"].notna()]
         asserted = checked[checked["expression"].isin(ASSERTED)]
         intro = (f"{fmt.count(len(table))} pourcentages imprimés (registre et graphiques), dont "

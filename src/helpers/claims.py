@@ -275,6 +275,8 @@ def check_claim(claim: dict) -> dict:
         unknown = set(alternative) - {"reading", *ALTERNATIVE_KEYS}
         if unknown:
             _fail(claim, f"an alternative may only change {', '.join(ALTERNATIVE_KEYS)}, not {sorted(unknown)}")
+        if "items" in alternative and not set(claim.get("top", [])) <= set(alternative["items"]):
+            _fail(claim, "an alternative's items must keep every item of top")
     if expression not in THRESHOLDS and expression not in ("ranking", "greater") and "published" not in claim:
         _fail(claim, "missing 'published'")
     if expression == "fraction" and claim.get("qualifier", "exact") not in QUALIFIERS:
@@ -622,8 +624,9 @@ def explain(claim: dict, result: dict) -> str:
         word = "point" if abs(gap) < 2 else "points"
         return f"recalculé {shown_value}, attendu {expected_text(claim)} : écart {signed(gap, 1)} {word}"
     gap = value - reference(claim)
+    years = "" if unit != "year" else (" an" if abs(gap) < 2 else " ans")
     return (f"recalculé {result['text']}, attendu {expected_text(claim)} : "
-            f"{'égal' if gap == 0 else 'écart ' + signed(gap, digits(gap))}")
+            f"{'égal' if gap == 0 else 'écart ' + signed(gap, digits(gap)) + years}")
 
 
 def explain_ranking(survey, claim: dict, shares: dict[str, float], ok: bool) -> str:
