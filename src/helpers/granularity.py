@@ -190,18 +190,3 @@ def implication(row) -> str:
     return (f"{published}\u202f% est impossible sur {base} répondants (ni arrondi ni tronqué) : la part la plus "
             f"proche est {k} sur {base} = {num(row['nearest'], 1)}\u202f%{instead}")
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers granularity --csv OUT/tables/granularity.csv``: the table, from the published numbers only."""
-    import argparse
-    from pathlib import Path
-
-    from helpers import outputs
-    from helpers.claims import load_claims
-    from helpers.published import published_figures
-
-    parser = argparse.ArgumentParser(prog="python -m helpers granularity")
-    parser.add_argument("--csv", type=Path, required=True, help="where to write the table")
-    args = parser.parse_args(argv)
-    outputs.write_csv(granularity_table(load_claims(), published_figures()), args.csv)
-    return 0
