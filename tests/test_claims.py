@@ -479,6 +479,21 @@ def test_a_missing_part_of_the_population_is_said(tmp_path):
     assert rows.loc["p1_mentors_tech_means_77", "verdict"] == "match"     # mentors are all there
 
 
+def test_a_question_nobody_answered_is_not_computable(tmp_path):
+    data = _copy_sample(tmp_path, "synthetic: false\n")
+
+    def blank(frame):
+        frame["etalab_expertise"] = ""
+        frame["tool_maintained"] = ""
+
+    _edit_eig(data, blank)
+    rows = verify_claims(load_survey(data)).set_index("claim_id")
+    assert rows.loc["p2_eig_etalab_52", "verdict"] == "not_computable"
+    assert rows.loc["p2_eig_etalab_52", "detail"] == "non calculable : aucune réponse à la question"
+    assert rows.loc["p25_etalab_more_frequent_second_promotion", "verdict"] == "not_computable"
+    assert rows.loc["p12_more_maintained_second_promotion", "verdict"] != "not_computable"  # mentors answered
+
+
 def test_comparisons_between_promotions_hide_small_cells(uncalibrated, tmp_path):
     rows = uncalibrated.set_index("claim_id")
     detail = rows.loc["p25_etalab_more_frequent_second_promotion", "detail"]

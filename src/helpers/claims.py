@@ -695,7 +695,7 @@ def evaluate(survey, claim: dict, table, defis, years, confidence, method, min_c
         return ok, result, explain_ranking(survey, claim, shares, ok)
     if expression == "greater":
         result = recompute_greater(survey, claim, confidence, method)
-        if np.isnan(result["value"]):
+        if np.isnan(result["value"]) or any(r["base"] == 0 for r in result["parts"]):
             return None, result, "non calculable : aucune réponse dans l'une des promotions comparées"
         ok = rule_greater(result["value"], 0)
         return ok, result, explain_greater(claim, result, ok, min_cell)
