@@ -573,6 +573,7 @@ class Appendix:
             "Affirmation ou graphique": bad["quote"],
             "Publié": bad["published"].map(lambda v: fmt.pct(v / 100, 0 if float(v).is_integer() else 1)),
             "Base publiée": bad["base"].map(fmt.count),
+            "Origine de la base": bad["base_origin"],
             "Ce que cela implique": [implication(r) for _, r in bad.iterrows()],
         })
         return Html(f"<p>{html.escape(intro)}</p>"
