@@ -39,7 +39,7 @@ NAMES := $(notdir $(basename $(NOTEBOOKS)))
 EXECUTED := $(NAMES:%=$(OUT)/notebooks/%.ipynb)
 PAGES := $(NAMES:%=$(OUT)/report/%.html)
 CODE_PAGES := $(NAMES:%=$(OUT)/report/code/%.html)
-TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv
+TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv $(OUT)/tables/granularity.csv
 PDF := $(OUT)/report/appendices.pdf
 INDEX := $(OUT)/report/index.html
 
@@ -115,6 +115,10 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PA
 
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
+
+# Needs no data (published numbers only), but waits for validation: a refused data set writes nothing.
+$(OUT)/tables/granularity.csv: $(SRC) $(REFERENCE) $(VALIDATED)
+	$(PY) -m helpers granularity --csv $@
 
 $(PDF): $(EXECUTED) $(PAGES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --chapter-dir $(OUT)/.chapters --out $@ --data $(DATA)

@@ -102,9 +102,37 @@ def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
 
 
 def test_claims_context_says_which_data_the_verdicts_judge(tmp_path):
-    assert "cohérence interne" in Appendix(SAMPLE_DIR, tmp_path).claims_context().html
+    sample = Appendix(SAMPLE_DIR, tmp_path).claims_context().html
+    assert "cohérence interne" in sample and "non vérifiable sur l&#x27;échantillon calibré" in sample
     real = tmp_path / "real"
     real.mkdir()
     for name in ("eig.csv", "mentor.csv"):
         shutil.copy(SAMPLE_DIR / name, real / name)
-    assert "n&#x27;est pas l&#x27;échantillon synthétique" in Appendix(real, tmp_path).claims_context().html
+    html = Appendix(real, tmp_path, promotions=[2]).claims_context().html
+    assert "n&#x27;est pas un échantillon synthétique" in html and "calibré" not in html
+    assert "promotions 1 et 2" in html and "retenues pour les autres annexes (2)" in html
+
+
+def test_appendix_f_is_in_french_and_counts_each_verdict(app):
+    from helpers.claims import RULES, VERDICTS
+
+    rules = app.claims_rules().html
+    assert not any(f">{code}<" in rules for code, (name, _, _) in RULES.items() if code != name)  # French names
+    assert "borne inférieure" in rules and "très large majorité" in rules
+    verdicts = app.claims_verdicts().html
+    for code in VERDICTS:
+        assert f">{code}<" not in verdicts
+    n = int((app.claims["verdict"] == "rounding").sum())
+    assert f'<th scope="row">écart d&#x27;arrondi</th>' in verdicts and n >= 1
+    row = verdicts.split('<th scope="row">écart d&#x27;arrondi</th>')[1].split("</tr>")[0]
+    assert row.endswith(f"<td>{n}</td><td>0</td>")
+    table = app.claims_table().html
+    assert "non vérifiable sur l&#x27;échantillon calibré" in table and ">mismatch<" not in table
+
+
+def test_granularity_section_lists_the_impossible_percentages(app):
+    html = app.claims_granularity().html
+    assert "70\u202f% est impossible sur 13 répondants" in html
+    assert "Pourcentages impossibles sur leur base publiée" in html
+    assert "Passages chiffrés lus et délibérément écartés du registre" in app.claims_not_claims().html
+    assert "la promotion 1 est omise" in app.claims_by_verdict("mismatch").html

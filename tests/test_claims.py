@@ -9,11 +9,14 @@ import pytest
 import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
+import helpers.claims as claims_module
 from helpers.claims import (
     CLAIMS_YAML,
     COLUMNS,
     RULES,
+    VERDICT_LABELS,
     VERDICTS,
+    calibrated,
     check_claim,
     explain,
     load_claims,
@@ -28,16 +31,18 @@ from helpers.claims import (
     rule_ranking,
     rule_strong_majority,
     rule_upper_bound,
+    rounding_reason,
     rules_table,
     summary,
     verify_claims,
     verify_programme_table,
 )
 from helpers.load import load_survey
-from helpers.programme import programme_table
+from helpers.programme import partial_sums, programme_table
 
 CLAIMS = load_claims()
 PER_PAGE = pd.read_csv(DATA_DIR / "published" / "claims-per-page.csv")
+NOT_CLAIMS = pd.read_csv(DATA_DIR / "published" / "not-claims.csv")
 GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
@@ -106,6 +111,28 @@ def test_every_expression_has_its_rule_in_french():
     table = rules_table()
     assert set(table.expression) == set(RULES)
     assert table["règle"].str.len().min() > 10
+    assert not table["type"].str.contains("_").any()      # French names, not the codes
+    assert dict(zip(table.expression, table.type))["lower_bound"] == "borne inférieure"
+
+
+def test_every_verdict_has_a_french_label_and_meaning():
+    assert VERDICTS == ("match", "rounding", "other_reading", "mismatch", "not_computable", "calibrated_unverifiable")
+    assert VERDICT_LABELS["rounding"][0] == "écart d'arrondi"
+    assert VERDICT_LABELS["calibrated_unverifiable"][0] == "non vérifiable sur l'échantillon calibré"
+    for label, meaning in VERDICT_LABELS.values():
+        assert label and "_" not in label and len(meaning) > 20
+
+
+def test_rounding_reasons_hand_computed():
+    # 9/13 = 69.2 %: 70 % is attainable on 13 neither rounded (69, 77) nor truncated (69, 76); 9 is nearest.
+    assert "n'est atteignable sur aucun effectif de 13" in rounding_reason(70, 9, 13)
+    assert rounding_reason(70, 10, 13) is None                  # 76.9 is not the nearest to 70
+    # 25/34 = 73.53 %: rounds to 74, truncates to 73.
+    assert rounding_reason(73, 25, 34).startswith("tronqué au lieu d'arrondi, 25 sur 34 = 73,5")
+    assert rounding_reason(53, 7, 13).startswith("tronqué")    # 53.85
+    assert "3 sur 21 = 14,3" in rounding_reason(15, 3, 21)      # 15 % impossible on 21
+    assert rounding_reason(62, 12, 21) is None                  # 57.1 %: a real gap
+    assert rounding_reason(57, 11, 21) is None                  # 57 % is attainable on 21 (12/21)
 
 
 def test_detail_says_by_how_much_it_misses():
@@ -189,6 +216,22 @@ def test_entries_per_page_match_the_reading_of_the_text():
     assert set(counted) <= set(expected)
 
 
+def test_what_is_not_a_claim_is_listed_per_page_with_a_reason():
+    listed = Counter(NOT_CLAIMS.page)
+    assert {p: listed.get(p, 0) for p in PER_PAGE.page} == dict(zip(PER_PAGE.page, PER_PAGE.not_claims))
+    assert NOT_CLAIMS.reason.str.strip().str.len().min() > 10
+    assert set(NOT_CLAIMS.page) <= set(range(1, 30))
+    registered = {c["quote"] for c in CLAIMS}
+    assert not registered & set(NOT_CLAIMS.quote)     # a passage is registered or excluded, not both
+
+
+def test_dates_and_durations_are_registered():
+    by_id = {c["id"]: c for c in CLAIMS}
+    assert by_id["p1_launched_2016"]["published"] == 2016 and by_id["p5_launched_2017"]["published"] == 2017
+    assert {c["page"] for c in CLAIMS if c.get("published") == 10 and "10 mois" in c["quote"]} >= {1, 2, 5, 7, 25}
+    assert by_id["p9_three_years"]["expression"] == "date"
+
+
 def test_programme_facts_of_the_text_are_registered():
     published = {(c["page"], c["published"]) for c in CLAIMS if isinstance(c.get("published"), int)}
     for fact in [(5, 37), (5, 29), (5, 70), (5, 45), (5, 100), (9, 39), (9, 24), (9, 21), (9, 13)]:
@@ -196,6 +239,12 @@ def test_programme_facts_of_the_text_are_registered():
 
 
 @pytest.mark.parametrize("broken, message", [
+    ({"alternatives": [{"options": ["no"]}]}, "reading"),
+    ({"alternatives": [{"reading": "x", "published": 3}]}, "may only change"),
+    ({"expression": "ranking", "question_id": "career_current", "items": ["freelance", "other"], "top": ["freelance"],
+      "alternatives": [{"reading": "x", "items": ["other"]}]}, "keep every item of top"),
+    ({"expression": "greater", "compare": [2]}, "compare"),
+    ({"source": "promotions", "measure": "first_year"}, "promotions"),
     ({"published": None}, "published"),
     ({"expression": "roughly"}, "unknown expression"),
     ({"group": "agents"}, "group"),
@@ -230,21 +279,106 @@ def verified(sample):
     return verify_claims(sample)
 
 
+def _copy_sample(tmp_path, dataset: str | None = None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for path in SAMPLE_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    if dataset is not None:
+        (tmp_path / "DATASET.yaml").write_text(dataset, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def uncalibrated(tmp_path_factory):
+    """The sample's answers read as data (not calibrated to the paper): every value is evidence."""
+    return verify_claims(load_survey(_copy_sample(tmp_path_factory.mktemp("uncal"), "synthetic: false\n")))
+
+
 def test_table_shape_and_order(verified):
     assert list(verified.columns) == COLUMNS
     assert len(verified) == len(CLAIMS)
     assert set(verified.verdict) <= set(VERDICTS)
     rank = verified.verdict.map(VERDICTS.index)
     assert list(zip(rank, verified.page)) == sorted(zip(rank, verified.page))
+    assert (verified.verdict_fr == verified.verdict.map(lambda v: VERDICT_LABELS[v][0])).all()
 
 
-def test_only_declared_entries_are_not_computable(verified):
+def test_only_declared_entries_are_not_computable(uncalibrated):
     declared = {c["id"] for c in CLAIMS if c["expression"] == "not_computable"}
-    assert set(verified[verified.verdict == "not_computable"].claim_id) == declared
-    computed = verified[(verified.verdict != "not_computable") & ~verified.detail.str.startswith("valeur masquée")]
+    assert set(uncalibrated[uncalibrated.verdict == "not_computable"].claim_id) == declared
+    greater = {c["id"] for c in CLAIMS if c["expression"] == "greater"}
+    computed = uncalibrated[(uncalibrated.verdict != "not_computable") & ~uncalibrated.claim_id.isin(greater)
+                            & ~uncalibrated.detail.str.startswith("valeur masquée")]
     assert computed.recomputed.notna().all()
     shares = computed[computed.ci_low.notna()]
     assert ((shares.ci_low <= shares.recomputed) & (shares.recomputed <= shares.ci_high)).all()
+
+
+def test_the_reviewers_five_cases_are_graded_as_the_evidence_says(uncalibrated):
+    rows = uncalibrated.set_index("claim_id")
+    # 1. "70 %" of 13 mentors: 9/13 = 69.2 %, and no count out of 13 gives 70 %.
+    for claim_id in ("p1_mentors_working_conditions_70", "p15_mentors_working_conditions_70"):
+        assert rows.loc[claim_id, "verdict"] == "rounding"
+        assert "70\u202f% n'est atteignable sur aucun effectif de 13" in rows.loc[claim_id, "detail"]
+    # 2. "73 %" of 34: 25/34 = 73.5 % truncated; "près de 73 %" (p. 16) holds as it is.
+    assert rows.loc["p2_annex_tools_73", "verdict"] == "rounding"
+    assert "tronqué au lieu d'arrondi, 25 sur 34" in rows.loc["p2_annex_tools_73", "detail"]
+    assert rows.loc["p16_annex_tools_73", "verdict"] == "match"
+    # 3. The mentors' ranking (p. 2 and p. 24) fails on levels 3-4, holds on the top level alone.
+    for claim_id in ("p2_mentor_criteria_ranking", "p24_mentor_criteria_ranking"):
+        assert rows.loc[claim_id, "verdict"] == "other_reading"
+        assert "conforme en lisant le seul niveau le plus haut" in rows.loc[claim_id, "detail"]
+    # 4. "15 %" is impossible on 21 (3/21 = 14.3 % is nearest); "plus de 57 %" against 11/21 is a real gap.
+    assert rows.loc["p2_willingness_before_15", "verdict"] == "rounding"
+    assert rows.loc["p27_willingness_after_57", "verdict"] == "mismatch"
+    assert rows.loc["p27_willingness_after_57", "recomputed"] == pytest.approx(pct(11, 21))
+    # 5. "25 % … contractuels": 7 of 21 respondents, but 7 of 28 mentions.
+    assert rows.loc["p27_contract_staff_25", "verdict"] == "other_reading"
+    assert "7 mentions sur 28" in rows.loc["p27_contract_staff_25", "detail"]
+    assert rows.loc["p27_contract_staff_25", "recomputed"] == pytest.approx(pct(7, 21))
+
+
+def test_text_dates_are_checked_against_the_promotions(uncalibrated):
+    rows = uncalibrated.set_index("claim_id")
+    assert rows.loc["p1_launched_2016", "verdict"] == "mismatch"        # the first promotion is 2017's
+    assert rows.loc["p1_launched_2016", "recomputed"] == 2017
+    assert rows.loc["p1_launched_2016", "detail"].endswith("attendu 2016 : écart +1 an")
+    assert "Depuis son lancement en 2017" in rows.loc["p1_launched_2016", "base_note"]
+    assert rows.loc["p5_launched_2017", "verdict"] == "match"
+    assert rows.loc["p9_three_years", "recomputed"] == 3
+    assert rows.loc["p6_pia_three_promotions", "verdict"] == "match"
+
+
+def test_on_the_calibrated_sample_invented_values_are_not_evidence(verified, sample):
+    """No chart gives the mentors' working conditions: the sample's 9 of 13 was invented to fit the text."""
+    assert calibrated(sample)
+    rows = verified.set_index("claim_id")
+    for claim_id in ("p1_mentors_working_conditions_70", "p2_annex_tools_73", "p25_eig1_etalab_20",
+                     "p9_mostly_second_promotion", "p10_smallest_user_group", "p12_more_maintained_second_promotion"):
+        assert rows.loc[claim_id, "verdict"] == "calibrated_unverifiable", claim_id
+        assert pd.isna(rows.loc[claim_id, "recomputed"])
+        assert rows.loc[claim_id, "verdict_fr"] == "non vérifiable sur l'échantillon calibré"
+    # values a chart fixes are judged as usual, also through an alternative reading the chart fixes
+    assert rows.loc["p2_eig_trainings_62", "verdict"] == "match"                 # fig17
+    assert rows.loc["p27_willingness_after_57", "verdict"] == "mismatch"         # fig23
+    assert rows.loc["p27_contract_staff_25", "verdict"] == "other_reading"       # fig22 counts mentions
+    assert rows.loc["p9_defis_24", "verdict"] == "mismatch"                      # the programme table
+
+
+def test_calibration_is_read_from_the_dataset_file(tmp_path, monkeypatch):
+    named = load_survey(_copy_sample(tmp_path / "a",
+                                     "synthetic: true\ncalibrated_to: working paper EIG 2019\n"))
+    assert calibrated(named)
+    other = load_survey(_copy_sample(tmp_path / "b",
+                                     "synthetic: true\n"))
+    monkeypatch.setattr(claims_module, "_sample_declares_calibration", lambda: True)
+    assert not calibrated(other)          # synthetic, but not calibrated to the paper
+    assert calibrated(named)
+    monkeypatch.setattr(claims_module, "_sample_declares_calibration", lambda: False)
+    assert calibrated(other)              # until the sample names it, synthetic means the sample
+    real = load_survey(_copy_sample(tmp_path / "c",
+                                    "synthetic: false\n"))
+    assert not calibrated(real)
 
 
 def test_values_on_the_sample_are_the_charts(verified):
@@ -253,32 +387,37 @@ def test_values_on_the_sample_are_the_charts(verified):
     assert rows.loc["p2_eig_trainings_62", "base"] == 21
     assert rows.loc["p9_defis_24", "recomputed"] == 22
     assert rows.loc["p9_defis_24", "verdict"] == "mismatch"   # 9 + 13 défis, not 24
-    assert rows.loc["p2_willingness_before_15", "detail"].endswith("écart \u22120,7 point")
+    assert rows.loc["p2_willingness_before_15", "detail"].startswith("recalculé 14\u202f% (3 sur 21), attendu 15\u202f% : "
+                                                                     "écart \u22120,7 point")
 
 
 def test_summary_counts_each_verdict(verified):
     n = verified.verdict.value_counts()
-    assert summary(verified) == (f"{len(verified)} affirmations vérifiées : {n.get('match', 0)} conformes, "
-                                 f"{n.get('mismatch', 0)} non conformes, {n.get('not_computable', 0)} non calculables")
+    text = summary(verified)
+    assert text.startswith(f"{len(verified)} affirmations vérifiées : {n.get('match', 0)} conformes, ")
+    assert f"{n.get('rounding', 0)} écarts d'arrondi" in text
+    assert f"{n.get('mismatch', 0)} non conformes" in text
+    assert f"{n.get('calibrated_unverifiable', 0)} non vérifiables sur l'échantillon calibré" in text
 
 
-def _copy_sample(tmp_path):
-    for path in SAMPLE_DIR.iterdir():
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-def _edit_eig(data_dir, edit):
-    path = data_dir / "eig.csv"
+def _edit(data_dir, group, edit):
+    path = data_dir / f"{group}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(frame)
+    frame = edit(frame)
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def test_one_changed_answer_changes_the_verdict(tmp_path, verified):
+def _edit_eig(data_dir, edit):
+    def in_place(frame):
+        edit(frame)
+        return frame
+    _edit(data_dir, "eig", in_place)
+
+
+def test_one_changed_answer_changes_the_verdict(tmp_path):
     """"moins de 20 %" for promotion 1 holds at 0 of 5 and fails once one fellow says yes."""
-    before = verify_claims(load_survey(SAMPLE_DIR), min_cell=0).set_index("claim_id").loc["p25_eig1_etalab_20"]
-    data = _copy_sample(tmp_path)
+    data = _copy_sample(tmp_path, "synthetic: false\n")
+    before = verify_claims(load_survey(data), min_cell=0).set_index("claim_id").loc["p25_eig1_etalab_20"]
 
     def one_more_yes(frame):
         row = frame.index[(frame.promotion == "1") & (frame.etalab_expertise == "no")][0]
@@ -308,7 +447,70 @@ def test_changed_answers_can_also_make_a_claim_hold(tmp_path, verified):
     assert after.loc["p2_willingness_after_57", "verdict"] == "match"
 
 
+def test_statements_keep_their_population_whatever_the_data_holds(tmp_path):
+    """Five promotion-2 fellows moved to promotion 3: "52 % des EIG des deux premières promotions" stays on 1 and 2."""
+    data = _copy_sample(tmp_path, "synthetic: false\n")
+    moved = []
+
+    def to_promotion_3(frame):
+        rows = frame.index[frame.promotion == "2"][:5]
+        moved.extend(frame.loc[rows, "etalab_expertise"])
+        frame.loc[rows, "promotion"] = "3"
+
+    _edit_eig(data, to_promotion_3)
+    rows = verify_claims(load_survey(data)).set_index("claim_id")
+    kept_yes = 11 - moved.count("yes")           # the sample: 11 of 21 said yes
+    assert rows.loc["p2_eig_etalab_52", "base"] == 16
+    assert rows.loc["p2_eig_etalab_52", "recomputed"] == pytest.approx(pct(kept_yes, 16))
+    assert rows.loc["p2_eig_etalab_52", "promotions"] == "1 2"
+    assert rows.loc["p9_eig_respondents_21", "recomputed"] == 16
+    assert rows.loc["p9_mentor_respondents_13", "recomputed"] == 13
+
+
+def test_a_missing_part_of_the_population_is_said(tmp_path):
+    data = _copy_sample(tmp_path, "synthetic: false\n")
+    _edit(data, "eig", lambda frame: frame[frame.promotion != "1"])
+    rows = verify_claims(load_survey(data)).set_index("claim_id")
+    for claim_id in ("p2_eig_etalab_52", "p25_eig1_etalab_20", "p25_etalab_more_frequent_second_promotion"):
+        assert rows.loc[claim_id, "verdict"] == "not_computable"
+        assert rows.loc[claim_id, "detail"].startswith("population incomplète : aucun répondant parmi les EIG "
+                                                       "de la promotion 1")
+    assert rows.loc["p25_eig2_etalab_70", "verdict"] != "not_computable"   # about promotion 2 only
+    assert rows.loc["p1_mentors_tech_means_77", "verdict"] == "match"     # mentors are all there
+
+
+def test_a_question_nobody_answered_is_not_computable(tmp_path):
+    data = _copy_sample(tmp_path, "synthetic: false\n")
+
+    def blank(frame):
+        frame["etalab_expertise"] = ""
+        frame["tool_maintained"] = ""
+
+    _edit_eig(data, blank)
+    rows = verify_claims(load_survey(data)).set_index("claim_id")
+    assert rows.loc["p2_eig_etalab_52", "verdict"] == "not_computable"
+    assert rows.loc["p2_eig_etalab_52", "detail"] == "non calculable : aucune réponse à la question"
+    assert rows.loc["p25_etalab_more_frequent_second_promotion", "verdict"] == "not_computable"
+    assert rows.loc["p12_more_maintained_second_promotion", "verdict"] != "not_computable"  # mentors answered
+
+
+def test_comparisons_between_promotions_hide_small_cells(uncalibrated, tmp_path):
+    rows = uncalibrated.set_index("claim_id")
+    detail = rows.loc["p25_etalab_more_frequent_second_promotion", "detail"]
+    assert detail.startswith("promotion 2 devant la promotion 1 ; valeurs masquées")
+    shown = verify_claims(load_survey(_copy_sample(tmp_path, "synthetic: false\n")), min_cell=0)
+    detail = shown.set_index("claim_id").loc["p25_etalab_more_frequent_second_promotion", "detail"]
+    assert detail == "promotion 2 : 68,8\u202f% (11 sur 16) ; promotion 1 : 0,0\u202f% (0 sur 5) : promotion 2 devant la promotion 1"
+
+
 # ---- the programme table and the command line --------------------------------------------------
+
+
+def test_partial_sums_name_the_promotions_a_total_kept():
+    assert partial_sums({"1": 9, "2": 43, "3": 42}, 85) == [("2", "3")]
+    assert partial_sums({"1": 14, "2": 13, "3": 26}, 54) == []
+    assert partial_sums({"1": 0, "2": 5, "3": 7}, 5) == [("2",)]     # a zero promotion changes nothing
+    assert partial_sums({"1": 9, "2": 43, "3": 42}, 94) == []       # the full sum is not a partial one
 
 
 def test_programme_table_rows():
@@ -321,8 +523,13 @@ def test_programme_table_rows():
     assert table.loc["table_salaries_total", "verdict"] == "match"
     assert table.loc["table_salaries_total", "recomputed"] == pytest.approx(4658243.47)
     assert "écart +0,47 (tolérance 1)" in table.loc["table_salaries_total", "detail"]
-    assert summary(table) == (f"{len(table)} affirmations vérifiées : {len(table) - 3} conformes, "
-                              "3 non conformes, 0 non calculables")
+    assert table.loc["table_defis_proposed_total", "detail"].endswith(
+        "85 = 43 + 42, somme des promotions 2 et 3 seulement (la promotion 1 est omise)")
+    assert table.loc["table_blog_posts_total", "detail"].endswith(
+        "42 = 33 + 9, somme des promotions 2 et 3 seulement (la promotion 1 est omise)")
+    assert "aucune somme partielle des promotions ne donne 54" in table.loc["table_press_articles_total", "detail"]
+    assert set(table.verdict_fr) == {"conforme", "non conforme"}
+    assert summary(table) == f"{len(table)} affirmations vérifiées : {len(table) - 3} conformes, 3 non conformes"
 
 
 def test_command_line(tmp_path, capsys):
@@ -337,9 +544,9 @@ def test_command_line(tmp_path, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_promotion_statements_on_small_cells_are_masked_but_judged(verified):
+def test_promotion_statements_on_small_cells_are_masked_but_judged(uncalibrated):
     """0 of 5 in promotion 1 is a small cell: its value and promotion 2's (11 of 16 = all − it) are hidden."""
-    rows = verified.set_index("claim_id")
+    rows = uncalibrated.set_index("claim_id")
     for claim_id in ("p25_eig1_etalab_20", "p25_eig2_etalab_70"):
         assert pd.isna(rows.loc[claim_id, "recomputed"]) and pd.isna(rows.loc[claim_id, "ci_low"])
         assert rows.loc[claim_id, "detail"].startswith("valeur masquée")

@@ -30,7 +30,7 @@ def test_report_produces_every_page(built):
         assert (report / "code" / f"{name}.html").stat().st_size > 0
     for path in ("index.html", "appendices.pdf"):
         assert (report / path).stat().st_size > 0
-    for path in ("indicators.csv", "indicators-defi.csv", "claims.csv"):
+    for path in ("indicators.csv", "indicators-defi.csv", "claims.csv", "granularity.csv"):
         assert (built / "tables" / path).stat().st_size > 0
 
 

@@ -2,7 +2,7 @@
 
 The package is layered: ``codebook`` → ``load``/``validate`` → ``indicators``
 (with ``intervals``, ``weighting``, ``disclosure``, ``compare``) → ``figures``,
-``claims``, ``programme`` → ``render``. Lower layers never import higher ones.
+``claims`` (with ``granularity``), ``programme`` → ``render``. Lower layers never import higher ones.
 """
 
 from pathlib import Path

@@ -447,15 +447,30 @@ class Appendix:
         return verify_programme_table()
 
     def claims_context(self) -> Html:
-        """What the verdicts mean for this data set: the paper's internal consistency, or the real answers."""
-        if self.survey.synthetic:
-            text = ("Ce jeu de données est l'échantillon synthétique, calibré sur les graphiques du working "
+        """What the verdicts mean for this data set, and which population each statement is checked on."""
+        from helpers.claims import SURVEY_PROMOTIONS, calibrated
+
+        if calibrated(self.survey):
+            text = ("Ce jeu de données est l'échantillon synthétique calibré sur les graphiques du working "
                     "paper : la vérification teste ici la cohérence interne du texte avec ses propres "
-                    "graphiques, pas ce que valent ses affirmations face aux réponses réelles.")
+                    "graphiques, pas ce que valent ses affirmations face aux réponses réelles. Une affirmation "
+                    "dont aucun graphique ni tableau publié ne fixe la valeur est dite « non vérifiable sur "
+                    "l'échantillon calibré » : sa valeur y a été inventée pour s'accorder au texte.")
+        elif self.survey.synthetic:
+            text = ("Ce jeu de données est synthétique, sans calibrage sur le working paper : les verdicts "
+                    "confrontent les affirmations à des réponses inventées et ne disent rien du programme.")
         else:
-            text = ("Ce jeu de données n'est pas l'échantillon synthétique : les verdicts confrontent les "
+            text = ("Ce jeu de données n'est pas un échantillon synthétique : les verdicts confrontent les "
                     "affirmations du working paper aux réponses de ce jeu de données.")
-        return Html(f"<p><strong>{html.escape(text)}</strong></p>")
+        survey = " et ".join(map(str, SURVEY_PROMOTIONS))
+        population = (f"Chaque affirmation est vérifiée sur la population dont elle parle : les répondants des "
+                      f"promotions {survey} (celles de l'enquête du working paper), ou la seule promotion "
+                      "qu'elle nomme")
+        kept = tuple(self.promotions or ())
+        if kept and kept != SURVEY_PROMOTIONS:
+            population += (f", et non sur les promotions retenues pour les autres annexes "
+                           f"({', '.join(map(str, kept))})")
+        return Html(f"<p><strong>{html.escape(text)}</strong></p>" + _note(population + "."))
 
     def claims_summary(self) -> Html:
         from helpers.claims import summary
@@ -463,48 +478,112 @@ class Appendix:
         return Html(f"<p><strong>Texte et synthèse :</strong> {html.escape(summary(self.claims))}.</p>"
                     f"<p><strong>Tableau du programme (p. 8) :</strong> {html.escape(summary(self.programme_claims))}.</p>")
 
+    def claims_verdicts(self) -> Html:
+        """The graded verdicts: French label, what each means, how many statements get it."""
+        from helpers.claims import verdicts_table
+
+        grades = verdicts_table(self.claims, self.programme_claims)
+        shown = pd.DataFrame({
+            "Verdict": grades["verdict"],
+            "Ce qu'il signifie": grades["sens"],
+            "Texte et synthèse": grades["n0"].map(fmt.count),
+            "Tableau du programme (p. 8)": grades["n1"].map(fmt.count),
+        })
+        return Html(table_html(shown, "Les verdicts, du plus favorable au moins vérifiable, et leur nombre"))
+
     def claims_rules(self) -> Html:
         from helpers.claims import rules_table
 
-        rules = rules_table().rename(columns={"expression": "Type", "formulation": "Formulation", "règle": "Règle"})
+        rules = rules_table().drop(columns="expression").rename(
+            columns={"type": "Type de formulation", "formulation": "Exemples", "règle": "Règle"})
         return Html(table_html(rules, "Règle appliquée à chaque type de formulation"))
 
     def claims_table(self) -> Html:
         from helpers.claims import load_claims, unit_of
 
         units = {c["id"]: unit_of(c) for c in load_claims()}
-        verdicts = {"match": "conforme", "mismatch": "non conforme", "not_computable": "non calculable"}
         c = self.claims
 
         def value(row) -> str:
             if pd.isna(row["recomputed"]):
                 return fmt.MASKED if str(row["detail"]).startswith("valeur masquée") else "—"
+            if units.get(row["claim_id"]) == "year":
+                return str(int(row["recomputed"]))
             if units.get(row["claim_id"]) != "percent":
                 return fmt.num(row["recomputed"], 0 if float(row["recomputed"]).is_integer() else 2)
             interval = "" if pd.isna(row["ci_low"]) else f" ({fmt.ci(row['ci_low'] / 100, row['ci_high'] / 100)})"
             return fmt.pct(row["recomputed"] / 100, 1) + interval
 
         shown = pd.DataFrame({
-            "Verdict": c["verdict"].map(verdicts),
+            "Verdict": c["verdict_fr"],
             "Page": c["page"].astype(str),
             "Affirmation": c["quote"],
             "Groupe": c["group"].map(lambda g: GROUP_NAMES.get(g, g)),
+            "Promotions": c["promotions"].replace("", "—"),
             "Base": [("—" if pd.isna(b) else fmt.count(b)) for b in c["base"]],
-            "Publié": c["published"].astype(str),
+            "Publié": c["published"].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)),
             "Recalculé (IC)": [value(r) for _, r in c.iterrows()],
             "Détail (base retenue)": [f"{d} — base : {n}" if isinstance(n, str) and n else str(d)
                                       for d, n in zip(c["detail"].fillna(""), c["base_note"])],
         })
         return Html(table_html(shown, "Toutes les affirmations chiffrées, par verdict puis par page"))
 
-    def claims_mismatches(self) -> Html:
-        """One sentence per mismatch: what the paper says and what the data shows instead."""
+    def claims_by_verdict(self, verdict: str) -> Html:
+        """One line per statement with this verdict (code of claims.csv): what the paper says, what was found."""
+        from helpers.claims import verdict_label
+
         rows = pd.concat([self.claims, self.programme_claims], ignore_index=True)
-        bad = rows[rows["verdict"] == "mismatch"]
-        if bad.empty:
-            return Html(_note("Aucune affirmation non conforme."))
+        chosen = rows[rows["verdict"] == verdict]
+        if chosen.empty:
+            return Html(_note(f"Aucune affirmation « {verdict_label(verdict)} »."))
         items = "".join(
             f"<li>p. {html.escape(str(r['page']))}, « {html.escape(str(r['quote']))} » : "
-            f"{html.escape(str(r['detail']))}</li>" for _, r in bad.iterrows()
+            f"{html.escape(str(r['detail']))} (base : {html.escape(str(r['base_note']))})</li>"
+            for _, r in chosen.iterrows()
         )
         return Html(f"<ul class=\"eig-mismatches\">{items}</ul>")
+
+    def claims_mismatches(self) -> Html:
+        """One sentence per mismatch: what the paper says and what the data shows instead."""
+        return self.claims_by_verdict("mismatch")
+
+    @cached_property
+    def granularity(self) -> pd.DataFrame:
+        from helpers.claims import load_claims
+        from helpers.granularity import granularity_table
+
+        return granularity_table(load_claims(), self.published)
+
+    def claims_granularity(self) -> Html:
+        """Printed percentages that no count of their published base can give, and what they imply instead."""
+        from helpers.granularity import ASSERTED, impossible, implication
+
+        table = self.granularity
+        bad = impossible(table).reset_index(drop=True)
+        checked = table[table["base"].notna()]
+        asserted = checked[checked["expression"].isin(ASSERTED)]
+        intro = (f"{fmt.count(len(table))} pourcentages imprimés (registre et graphiques), dont "
+                 f"{fmt.count(len(checked))} avec une base publiée ; parmi les {fmt.count(len(asserted))} qui "
+                 f"se donnent pour une part exacte, {fmt.count(len(bad))} ne sont atteignables sur leur base "
+                 "ni en arrondissant au plus proche ni en tronquant.")
+        if bad.empty:
+            return Html(f"<p>{html.escape(intro)}</p>")
+        shown = pd.DataFrame({
+            "Page": bad["page"].astype(str),
+            "Affirmation ou graphique": bad["quote"],
+            "Publié": bad["published"].map(lambda v: fmt.pct(v / 100, 0 if float(v).is_integer() else 1)),
+            "Base publiée": bad["base"].map(fmt.count),
+            "Origine de la base": bad["base_origin"],
+            "Ce que cela implique": [implication(r) for _, r in bad.iterrows()],
+        })
+        return Html(f"<p>{html.escape(intro)}</p>"
+                    + table_html(shown, "Pourcentages impossibles sur leur base publiée (test de granularité)"))
+
+    def claims_not_claims(self) -> Html:
+        """What the re-read found and deliberately did not register, with the reason."""
+        from helpers.claims import not_claims
+
+        listed = not_claims()
+        shown = pd.DataFrame({"Page": listed["page"].astype(str), "Passage": listed["quote"],
+                              "Pourquoi il n'est pas vérifié": listed["reason"]})
+        return Html(table_html(shown, "Passages chiffrés lus et délibérément écartés du registre"))

@@ -1,12 +1,17 @@
-"""Every number the paper states, recomputed, with a verdict (Appendix F).
+"""Every number the paper states, recomputed, with a graded verdict (Appendix F).
 
 The registry ``data/published/claims.yaml`` lists each quantitative statement
 of the synthesis and of the text, how it is worded (its *expression*) and
 what recomputes it: a share of the survey (via
 :func:`helpers.indicators.combined_share`), a count of respondents, cells of
-the programme table, the challenges listed on the programme's site, a
-ranking of scale items — or why it cannot be recomputed. Verdicts are never
-written down: they follow from the data and the rule of the expression.
+the programme table, the challenges listed on the programme's site, the
+promotions' years, a ranking of scale items — or why it cannot be recomputed.
+Verdicts are never written down: they follow from the data and the rule of
+the expression, and are graded (``VERDICTS``): an exact share that differs
+only by its rounding, or holds on a reading the registry states beside the
+main one (another base, scale level or group), is told apart from a real
+discrepancy. Each statement keeps its population: the survey's are about
+promotions 1 and 2 (p. 9), whatever promotions a run keeps.
 
 Shares are in percentage points here (the paper's unit), not fractions.
 """
@@ -17,6 +22,7 @@ import argparse
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +31,7 @@ import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
 from helpers.fmt import num, signed
+from helpers.granularity import feasible, nearest, shown
 from helpers.indicators import combined_share, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.programme import (
@@ -32,18 +39,45 @@ from helpers.programme import (
     defis_table,
     digits,
     programme_table,
+    promotion_years,
     source_code_share,
     table_checks,
 )
 
 CLAIMS_YAML = DATA_DIR / "published" / "claims.yaml"
-COLUMNS = ["claim_id", "page", "quote", "group", "base", "published", "expression",
-           "recomputed", "ci_low", "ci_high", "verdict", "detail", "base_note"]
-VERDICTS = ("match", "mismatch", "not_computable")
+NOT_CLAIMS_CSV = DATA_DIR / "published" / "not-claims.csv"
+FIGURES_CSV = DATA_DIR / "published" / "figures.csv"
+COLUMNS = ["claim_id", "page", "quote", "group", "promotions", "base", "published", "expression",
+           "recomputed", "ci_low", "ci_high", "verdict", "verdict_fr", "detail", "base_note"]
+#: Stable codes (claims.csv), in the order of the tables: French label, what it means.
+VERDICT_LABELS = {
+    "match": ("conforme", "le nombre recalculé satisfait la règle de la formulation"),
+    "rounding": ("écart d'arrondi",
+                 "une part exacte qui ne diffère que par la convention d'arrondi (tronquée au lieu d'être "
+                 "arrondie au plus proche), ou qui est la valeur la plus proche que permet le nombre de "
+                 "répondants (le pourcentage écrit n'y est pas atteignable)"),
+    "other_reading": ("conforme selon une autre lecture",
+                      "conforme sous une lecture que le registre énonce à côté de la lecture principale "
+                      "(autre base, autre niveau d'échelle, autre groupe) ; le détail dit laquelle"),
+    "mismatch": ("non conforme", "un écart réel, que ni l'arrondi ni une autre lecture énoncée n'explique"),
+    "not_computable": ("non calculable",
+                       "les données nécessaires n'existent pas, ou le jeu de données n'a aucun répondant "
+                       "d'une partie de la population dont parle l'affirmation ; la raison est donnée"),
+    "calibrated_unverifiable": ("non vérifiable sur l'échantillon calibré",
+                                "aucun graphique ni tableau publié ne fixe cette valeur : l'échantillon "
+                                "calibré l'a inventée pour s'accorder au texte, la vérifier ne prouverait rien"),
+}
+VERDICTS = tuple(VERDICT_LABELS)
 GROUPS = ("eig", "mentor", "both", "programme")
-SOURCES = ("survey", "respondents", "programme", "defis")
-MEASURES = ("share", "missing", "min", "max")
+SOURCES = ("survey", "respondents", "programme", "defis", "promotions")
+MEASURES = ("share", "missing", "min", "max", "mentions")
 DEFIS_MEASURES = ("source_code", "n_eig_listed", "n_mentors_listed")
+PROGRAMME_MEASURES = ("sum", "nonzero")
+PROMOTION_MEASURES = ("first_year", "years")
+#: Keys an alternative reading may change (besides its French description, ``reading``).
+ALTERNATIVE_KEYS = ("options", "group", "measure", "question_id", "items")
+#: The paper's survey: EIG and mentors of promotions 1 and 2 (p. 9).
+SURVEY_PROMOTIONS = (1, 2)
 
 #: "près de X %": within this many points of X.
 APPROX_POINTS = 3.0
@@ -54,33 +88,43 @@ MAJORITY = 50.0
 #: "très large majorité": at least.
 STRONG_MAJORITY = 75.0
 
-#: expression → (the wording it covers, the rule), in French for the appendix.
+#: expression → (its French name, the wording it covers, the rule), for the appendix.
 RULES = {
-    "exact": ("« 62 % »",
+    "exact": ("valeur exacte", "« 62 % »",
               "le pourcentage recalculé, arrondi (au demi supérieur) comme le texte, est égal au nombre publié"),
-    "lower_bound": ("« plus de 90 % », « plus de 100 personnes »", "strictement supérieur au nombre publié"),
-    "upper_bound": ("« moins de 20 % »", "strictement inférieur au nombre publié"),
-    "approx": ("« près de 70 % », « près de 70 EIG »",
+    "lower_bound": ("borne inférieure", "« plus de 90 % », « plus de 100 personnes »",
+                    "strictement supérieur au nombre publié"),
+    "upper_bound": ("borne supérieure", "« moins de 20 % »", "strictement inférieur au nombre publié"),
+    "approx": ("valeur approchée", "« près de 70 % », « près de 70 EIG »",
                f"à {num(APPROX_POINTS)} points au plus du pourcentage publié ; pour un effectif, "
                f"à {num(100 * APPROX_COUNT)}\u202f% au plus du nombre publié"),
-    "fraction": ("« deux tiers », « près de / plus de deux tiers »",
-                 "la fraction (2/3 = 66,7 %) suit la règle de son qualificatif : sans qualificatif ou "
+    "fraction": ("fraction", "« deux tiers », « près de / plus de deux tiers »",
+                 "la fraction (2/3 = 66,7 %) suit la règle de son qualificatif : sans qualificatif ou "
                  f"« près de », à {num(APPROX_POINTS)} points au plus ; « plus de », strictement au-dessus ; "
                  "« moins de », strictement au-dessous"),
-    "majority": ("« majorité », « plus de la moitié », « la plupart », « principalement »",
+    "majority": ("majorité", "« majorité », « plus de la moitié », « la plupart », « principalement »",
                  f"strictement plus de {num(MAJORITY)}\u202f%"),
-    "strong_majority": ("« très large majorité »", f"{num(STRONG_MAJORITY)}\u202f% ou plus"),
-    "minority": ("« pas en majorité »", f"{num(MAJORITY)}\u202f% ou moins"),
-    "count": ("« 37 défis », « 21 EIG »",
+    "strong_majority": ("très large majorité", "« très large majorité »", f"{num(STRONG_MAJORITY)}\u202f% ou plus"),
+    "minority": ("minorité", "« pas en majorité »", f"{num(MAJORITY)}\u202f% ou moins"),
+    "count": ("effectif", "« 37 défis », « 21 EIG »",
               "l'effectif recalculé est égal au nombre publié (ou à l'un d'eux : « 2 ou 3 »)"),
-    "ranking": ("« vient en premier », « les plus plébiscités sont… »",
+    "date": ("date ou durée", "« lancé en 2016 », « 3 années d'existence »",
+             "l'année ou le nombre d'années recalculé est égal au nombre publié"),
+    "ranking": ("classement", "« vient en premier », « les plus plébiscités sont… »",
                 "les éléments cités ont les parts les plus élevées de leur série (ex aequo admis)"),
-    "not_computable": ("anecdote, donnée absente de l'enquête et des tables",
+    "greater": ("comparaison", "« plus fréquents pour la seconde promotion »",
+                "la première promotion nommée a une part (ou un effectif) strictement plus élevée que l'autre"),
+    "not_computable": ("non calculable", "anecdote, donnée absente de l'enquête et des tables",
                        "aucun verdict : la raison est donnée"),
 }
 THRESHOLDS = {"majority": MAJORITY, "strong_majority": STRONG_MAJORITY, "minority": MAJORITY}
 QUALIFIERS = ("exact", "approx", "lower_bound", "upper_bound")
 FRACTION_WORDS = {"1/2": "la moitié", "1/3": "un tiers", "2/3": "deux tiers", "1/4": "un quart", "3/4": "trois quarts"}
+
+
+def verdict_label(code: str) -> str:
+    """The French label of a verdict code (claims.csv's ``verdict_fr``)."""
+    return VERDICT_LABELS[code][0]
 
 
 # ---- the rules, one pure function per expression ---------------------------------------
@@ -149,11 +193,66 @@ def rule_ranking(shares: dict[str, float], top: list[str]) -> bool:
     return not others or min(shares[k] for k in top) >= max(others) - 1e-9
 
 
+
+
+def rule_greater(first: float, second: float) -> bool:
+    """"plus fréquents pour la promotion 2 que pour la 1": strictly more."""
+    return first > second
+
+
+def rounding_reason(published, count: int, base: int) -> str | None:
+    """Why an exact share that misses its printed value is only a rounding matter, or None.
+
+    Either the share truncated (not rounded) gives the printed value, or the
+    printed value is attainable on no count of this base and the recomputed
+    count is the nearest one (GRIM, see :mod:`helpers.granularity`).
+    """
+    decimals = digits(published)
+    target = Fraction(str(published))
+    share = f"{count} sur {base} = {num(100 * count / base, decimals + 1)}\u202f%"
+    if shown(count, base, decimals, "truncated") == target:
+        return f"tronqué au lieu d'arrondi, {share} donne {num(published, decimals)}\u202f%"
+    if not feasible(published, base, "half_up") and not feasible(published, base, "truncated") \
+            and nearest(published, base)[0] == count:
+        return (f"{num(published, decimals)}\u202f% n'est atteignable sur aucun effectif de {base} "
+                f"répondants ; {share} en est la valeur la plus proche")
+    return None
+
+
 # ---- the registry ------------------------------------------------------------------------
 
 
 def _fail(claim: dict, message: str):
     raise ValueError(f"claims.yaml: {claim.get('id', '?')}: {message}")
+
+
+def _check_source(claim: dict):
+    source = claim.get("source", "survey")
+    if source not in SOURCES:
+        _fail(claim, f"source must be one of {', '.join(SOURCES)}")
+    if source == "survey":
+        if "question_id" not in claim:
+            _fail(claim, "missing 'question_id'")
+        measure = claim.get("measure", "share")
+        if measure not in MEASURES:
+            _fail(claim, f"measure must be one of {', '.join(MEASURES)}")
+        if measure in ("share", "missing", "mentions") and not claim.get("options"):
+            _fail(claim, "missing 'options'")
+    if source == "programme":
+        if not claim.get("cells"):
+            _fail(claim, "programme claims need 'cells' (indicator_id/promotion)")
+        if claim.get("measure", "sum") not in PROGRAMME_MEASURES:
+            _fail(claim, f"programme measure must be one of {', '.join(PROGRAMME_MEASURES)}")
+    if source == "defis":
+        if not claim.get("promotions"):
+            _fail(claim, "defis claims need 'promotions'")
+        if claim.get("measure", "source_code") not in DEFIS_MEASURES:
+            _fail(claim, f"defis measure must be one of {', '.join(DEFIS_MEASURES)}")
+    if source == "promotions":
+        if claim.get("measure") not in PROMOTION_MEASURES:
+            _fail(claim, f"promotions measure must be one of {', '.join(PROMOTION_MEASURES)}")
+        if not claim.get("promotions"):
+            _fail(claim, "promotions claims need 'promotions'")
 
 
 def check_claim(claim: dict) -> dict:
@@ -170,7 +269,15 @@ def check_claim(claim: dict) -> dict:
         if not claim.get("reason"):
             _fail(claim, "not_computable needs a reason")
         return claim
-    if expression not in THRESHOLDS and expression != "ranking" and "published" not in claim:
+    for alternative in claim.get("alternatives", []):
+        if not str(alternative.get("reading", "")).strip():
+            _fail(claim, "each alternative needs a 'reading' (what it reads differently, in French)")
+        unknown = set(alternative) - {"reading", *ALTERNATIVE_KEYS}
+        if unknown:
+            _fail(claim, f"an alternative may only change {', '.join(ALTERNATIVE_KEYS)}, not {sorted(unknown)}")
+        if "items" in alternative and not set(claim.get("top", [])) <= set(alternative["items"]):
+            _fail(claim, "an alternative's items must keep every item of top")
+    if expression not in THRESHOLDS and expression not in ("ranking", "greater") and "published" not in claim:
         _fail(claim, "missing 'published'")
     if expression == "fraction" and claim.get("qualifier", "exact") not in QUALIFIERS:
         _fail(claim, f"qualifier must be one of {', '.join(QUALIFIERS)}")
@@ -180,24 +287,13 @@ def check_claim(claim: dict) -> dict:
         if not set(claim["top"]) <= set(claim["items"]):
             _fail(claim, "top must be among items")
         return claim
-    source = claim.get("source", "survey")
-    if source not in SOURCES:
-        _fail(claim, f"source must be one of {', '.join(SOURCES)}")
-    if source == "survey":
-        if "question_id" not in claim:
-            _fail(claim, "missing 'question_id'")
-        measure = claim.get("measure", "share")
-        if measure not in MEASURES:
-            _fail(claim, f"measure must be one of {', '.join(MEASURES)}")
-        if measure in ("share", "missing") and not claim.get("options"):
-            _fail(claim, "missing 'options'")
-    if source == "programme" and not claim.get("cells"):
-        _fail(claim, "programme claims need 'cells' (indicator_id/promotion)")
-    if source == "defis":
-        if not claim.get("promotions"):
-            _fail(claim, "defis claims need 'promotions'")
-        if claim.get("measure", "source_code") not in DEFIS_MEASURES:
-            _fail(claim, f"defis measure must be one of {', '.join(DEFIS_MEASURES)}")
+    if expression == "greater":
+        if len(claim.get("compare", [])) != 2 or not claim.get("question_id") or not claim.get("options"):
+            _fail(claim, "greater needs question_id, options and compare (two promotions, the larger first)")
+        if claim.get("measure", "share") not in ("share", "count"):
+            _fail(claim, "greater compares a 'share' or a 'count'")
+        return claim
+    _check_source(claim)
     return claim
 
 
@@ -211,11 +307,104 @@ def load_claims(path: Path | str = CLAIMS_YAML) -> list[dict]:
     return claims
 
 
+def not_claims(path: Path | str = NOT_CLAIMS_CSV) -> pd.DataFrame:
+    """What the re-read of the paper found and deliberately did not register, with the reason."""
+    return pd.read_csv(path)
+
+
+# ---- populations and calibrated data --------------------------------------------------------
+
+
+def population(claim: dict) -> tuple[int, ...]:
+    """The promotions a survey statement is about: its ``promotion``, compared ones, or the survey's (1 and 2)."""
+    if claim["expression"] == "greater":
+        return tuple(int(p) for p in claim["compare"])
+    if claim.get("source") == "respondents":  # its ``promotion`` is the part counted among all respondents
+        return SURVEY_PROMOTIONS
+    promotion = claim.get("promotion")
+    if promotion is None:
+        return SURVEY_PROMOTIONS
+    return (int(promotion),) if np.isscalar(promotion) else tuple(int(p) for p in promotion)
+
+
+def about_survey(claim: dict) -> bool:
+    """True when the statement is recomputed from the respondents (not the programme's tables)."""
+    return claim["expression"] in ("ranking", "greater") or claim.get("source", "survey") in ("survey", "respondents")
+
+
+def missing_population(survey, claim: dict) -> list[tuple[str, int]]:
+    """(group, promotion) pairs of the statement's population with no respondent in this data set."""
+    missing = []
+    for group in _groups(claim["group"]):
+        frame = survey.frames.get(group)
+        present = set() if frame is None else {int(p) for p in frame["promotion"].dropna().unique()}
+        missing += [(group, p) for p in population(claim) if p not in present]
+    return missing
+
+
+@lru_cache(maxsize=1)
+def _sample_declares_calibration() -> bool:
+    path = SAMPLE_DIR / "DATASET.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return "calibrated_to" in (doc or {})
+
+
+def calibrated(survey) -> bool:
+    """True for a data set calibrated to the paper: its DATASET.yaml names it in ``calibrated_to``.
+
+    Until the shipped sample carries that key, a synthetic data set is taken
+    for the calibrated sample (the only synthetic one the project shipped).
+    """
+    metadata = getattr(survey, "metadata", None) or {}
+    if "calibrated_to" in metadata:
+        return bool(metadata["calibrated_to"])
+    return False if _sample_declares_calibration() else bool(survey.synthetic)
+
+
+def published_charts(path: Path | str = FIGURES_CSV) -> set[tuple[str, str]]:
+    """(question, group) pairs whose answers a published chart gives."""
+    figures = pd.read_csv(path, dtype=str)
+    return set(zip(figures["question_id"], figures["group"]))
+
+
+def fixed_by_publication(survey, claim: dict, charts: set[tuple[str, str]]) -> bool:
+    """True when the published charts or tables fix the value the statement is checked on.
+
+    The programme table and the site's lists are public facts; a survey share
+    is fixed when a chart gives its question for the same group (or both
+    groups), on the whole population — not one promotion, which no chart
+    splits — and, for a multiple-choice question, on one option only (a chart
+    counts mentions, not who ticked any of several).
+    """
+    if not about_survey(claim):
+        return True
+    if claim["expression"] == "greater" or claim.get("promotion") is not None:
+        return False
+    if claim.get("source") == "respondents":
+        return unit_of(claim) == "count"
+    questions = [claim["question_id"]] if "question_id" in claim else claim["items"]
+
+    def charted(question_id):
+        pooled = (question_id, claim["group"]) in charts
+        return pooled or all((question_id, g) in charts for g in _groups(claim["group"]))
+
+    if not all(charted(q) for q in questions):
+        return False
+    if claim.get("measure") in ("min", "max"):
+        return False
+    if claim.get("measure") == "mentions" or claim["expression"] == "ranking":
+        return True
+    question = survey.codebooks[_groups(claim["group"])[0]][claim["question_id"]]
+    return question.type != "multi" or len(claim.get("options", [])) <= 1
+
+
 # ---- recomputing ---------------------------------------------------------------------------
 
 
 def unit_of(claim: dict) -> str:
-    """'count' for counts of people, challenges or answers; 'percent' for shares."""
+    """'count' for counts of people, challenges or answers; 'year' for dates; 'percent' for shares."""
+    if claim["expression"] == "date":
+        return "year" if claim.get("measure") == "first_year" else "count"
     counted = ("missing", "min", "max", *DEFIS_MEASURES[1:])
     if claim["expression"] == "count" or claim.get("measure") in counted or claim.get("source") == "programme":
         return "count"
@@ -227,15 +416,17 @@ def _groups(group: str) -> tuple[str, ...]:
 
 
 def recompute_survey(survey, claim: dict, confidence: float, method: str) -> dict:
-    """A share, a count of non-answers, or the extreme of a numeric answer."""
+    """A share, a share of mentions, a count of non-answers, or the extreme of a numeric answer."""
     measure = claim.get("measure", "share")
-    qid, group, promotion = claim["question_id"], claim["group"], claim.get("promotion")
+    qid, group, promotions = claim["question_id"], claim["group"], population(claim)
     if measure in ("min", "max"):
-        values = pd.concat([restrict(survey.frames[g], promotion)[qid] for g in _groups(group)]).dropna()
+        values = pd.concat([restrict(survey.frames[g], promotions)[qid] for g in _groups(group)]).dropna()
         value = float(values.min() if measure == "min" else values.max())
         word = "minimum" if measure == "min" else "maximum"
         return {"value": value, "base": len(values), "text": f"{num(value)} ({word} de {len(values)} réponses)"}
-    result = combined_share(survey, qid, claim["options"], group, promotion, "none", confidence, method)
+    if measure == "mentions":
+        return recompute_mentions(survey, claim)
+    result = combined_share(survey, qid, claim["options"], group, list(promotions), "none", confidence, method)
     if measure == "missing":
         return {"value": float(result["missing"]), "base": result["base"] + result["missing"],
                 "text": f"{result['missing']} sans réponse sur {result['base'] + result['missing']}"}
@@ -243,25 +434,55 @@ def recompute_survey(survey, claim: dict, confidence: float, method: str) -> dic
             "ci_low": 100 * result["ci_low"], "ci_high": 100 * result["ci_high"]}
 
 
+def recompute_mentions(survey, claim: dict) -> dict:
+    """The options' share of all the boxes ticked on a multiple-choice question (a chart of mentions).
+
+    No interval: mentions are not independent draws (one person ticks several).
+    """
+    chosen = total = 0
+    for group in _groups(claim["group"]):
+        question = survey.codebooks[group][claim["question_id"]]
+        frame = restrict(survey.frames[group], population(claim))
+        ticks = {code: int(frame[f"{question.id}__{code}"].fillna(False).astype(bool).sum()) for code in question.codes}
+        chosen += sum(ticks[str(o)] for o in claim["options"])
+        total += sum(ticks.values())
+    value = 100 * chosen / total if total else np.nan
+    return {"value": value, "base": total, "count": chosen, "what": "mentions"}
+
+
 def recompute_respondents(survey, claim: dict, confidence: float, method: str) -> dict:
     """How many answered (a count), or the share of them in one promotion."""
-    frames = [survey.frames[g] for g in _groups(claim["group"])]
+    frames = [restrict(survey.frames[g], SURVEY_PROMOTIONS) for g in _groups(claim["group"])]
     total = sum(len(f) for f in frames)
-    promotion = claim.get("promotion")
     if unit_of(claim) == "count":
-        n = sum(len(restrict(f, promotion)) for f in frames)
+        n = sum(len(restrict(f, population(claim))) for f in frames)
         return {"value": float(n), "base": None, "text": f"{n} répondants"}
-    n = sum(int((f.promotion == promotion).sum()) for f in frames)
+    n = sum(len(restrict(f, claim["promotion"])) for f in frames)
     low, high = proportion_interval(n, total, confidence, method)
     return {"value": 100 * n / total, "base": total, "count": n, "ci_low": 100 * low, "ci_high": 100 * high}
 
 
 def recompute_programme(claim: dict, table: pd.DataFrame) -> dict:
-    """The sum of the programme-table cells the claim names (``indicator_id/promotion``)."""
+    """The sum of the programme-table cells the claim names (``indicator_id/promotion``), or how many are not zero."""
     values = [cell(table, *ref.split("/")) for ref in claim["cells"]]
+    if claim.get("measure", "sum") == "nonzero":
+        n = sum(v != 0 for v in values)
+        promotions = [ref.split("/")[1] for ref, v in zip(claim["cells"], values) if v != 0]
+        return {"value": float(n), "base": None, "text": f"{n} (promotions {', '.join(promotions)})"}
     total = sum(values)
     terms = " + ".join(num(v) for v in values)
     return {"value": total, "base": None, "text": f"{terms} = {num(total)}" if len(values) > 1 else num(total)}
+
+
+def recompute_promotions(claim: dict, years: dict[int, int]) -> dict:
+    """The first promotion's year, or how many distinct years the promotions span (site of the programme)."""
+    chosen = {p: years[int(p)] for p in claim["promotions"]}
+    listing = ", ".join(f"promotion {p} : {y}" for p, y in chosen.items())
+    if claim["measure"] == "first_year":
+        first = min(chosen.values())
+        return {"value": float(first), "base": None, "text": f"{first} ({listing})"}
+    n = len(set(chosen.values()))
+    return {"value": float(n), "base": None, "text": f"{n} années ({listing})"}
 
 
 def recompute_defis(claim: dict, defis: pd.DataFrame, confidence: float, method: str) -> dict:
@@ -287,9 +508,11 @@ def recompute_ranking(survey, claim: dict, confidence: float, method: str) -> tu
     Items are either the options of one question (``question_id``) or scale
     questions of one grid, each read on the same levels (``options``).
     """
+    promotions = list(population(claim))
+
     def share(item):
         qid, options = (claim["question_id"], [item]) if "question_id" in claim else (item, claim["options"])
-        return combined_share(survey, qid, options, claim["group"], claim.get("promotion"), "none", confidence, method)
+        return combined_share(survey, qid, options, claim["group"], promotions, "none", confidence, method)
 
     results = {item: share(item) for item in claim["items"]}
     shares = {item: 100 * r["share"] for item, r in results.items()}
@@ -300,6 +523,15 @@ def recompute_ranking(survey, claim: dict, confidence: float, method: str) -> tu
     return value, shares
 
 
+def recompute_greater(survey, claim: dict, confidence: float, method: str) -> dict:
+    """The two promotions' shares (or counts) and their difference (in points, or people)."""
+    parts = [combined_share(survey, claim["question_id"], claim["options"], claim["group"], p, "none",
+                            confidence, method) for p in claim["compare"]]
+    by_count = claim.get("measure", "share") == "count"
+    values = [r["count"] if by_count else 100 * r["share"] for r in parts]
+    return {"value": values[0] - values[1], "base": None, "parts": parts, "by_count": by_count}
+
+
 # ---- verdicts and their explanation --------------------------------------------------------
 
 
@@ -308,7 +540,7 @@ def published_value(claim: dict):
     expression = claim["expression"]
     if expression in THRESHOLDS:
         return int(THRESHOLDS[expression])
-    if expression == "ranking":
+    if expression in ("ranking", "greater"):
         return None
     published = claim.get("published")
     if isinstance(published, list):
@@ -320,6 +552,8 @@ def expected_text(claim: dict) -> str:
     """The published statement in words, for the detail."""
     expression, published, unit = claim["expression"], claim.get("published"), unit_of(claim)
     sign = "\u202f%" if unit == "percent" else ""
+    if expression == "date":
+        return str(published) if unit == "year" else num(published)
     if expression == "exact":
         return f"{num(published, digits(published))}{sign}"
     if expression == "count":
@@ -382,15 +616,17 @@ def explain(claim: dict, result: dict) -> str:
     value, unit = result["value"], unit_of(claim)
     if unit == "percent":
         places = digits(claim["published"]) if claim["expression"] == "exact" else 1
-        shown = f"{num(round_half_up(value, places), places)}\u202f%"
+        shown_value = f"{num(round_half_up(value, places), places)}\u202f%"
         if "count" in result:
-            shown += f" ({result['count']} sur {result['base']})"
+            what = f" {result['what']}" if result.get("what") else ""
+            shown_value += f" ({result['count']}{what} sur {result['base']})"
         gap = round_half_up(value - reference(claim), 1)
         word = "point" if abs(gap) < 2 else "points"
-        return f"recalculé {shown}, attendu {expected_text(claim)} : écart {signed(gap, 1)} {word}"
+        return f"recalculé {shown_value}, attendu {expected_text(claim)} : écart {signed(gap, 1)} {word}"
     gap = value - reference(claim)
+    years = "" if unit != "year" else (" an" if abs(gap) < 2 else " ans")
     return (f"recalculé {result['text']}, attendu {expected_text(claim)} : "
-            f"{'égal' if gap == 0 else 'écart ' + signed(gap, digits(gap))}")
+            f"{'égal' if gap == 0 else 'écart ' + signed(gap, digits(gap)) + years}")
 
 
 def explain_ranking(survey, claim: dict, shares: dict[str, float], ok: bool) -> str:
@@ -411,33 +647,58 @@ def explain_ranking(survey, claim: dict, shares: dict[str, float], ok: bool) -> 
     return f"part ({reading}) : cités — {listing(claim['top'])} ; autres — {listing(others)} : {verdict}"
 
 
+def explain_greater(claim: dict, result: dict, ok: bool, min_cell: int) -> str:
+    """Both promotions' values, unless one is a small cell (then only the direction)."""
+    first, second = claim["compare"]
+    small = any(min(r["count"], r["base"] - r["count"], r["base"]) < min_cell for r in result["parts"])
+    order = (f"promotion {first} devant la promotion {second}" if ok
+             else f"la promotion {first} n'est pas devant la promotion {second}")
+    if small:
+        return f"{order} ; valeurs masquées (effectif inférieur à {min_cell} dans une promotion)"
+    shown_parts = " ; ".join(
+        f"promotion {p} : {int(r['count'])} sur {r['base']}" if result["by_count"]
+        else f"promotion {p} : {num(100 * r['share'], 1)}\u202f% ({int(r['count'])} sur {r['base']})"
+        for p, r in zip(claim["compare"], result["parts"]))
+    return f"{shown_parts} : {order}"
+
+
 def note_of(claim: dict) -> str:
     """The base the text refers to, and how the check chose it when the text is unclear."""
     note = claim.get("base_note", "").strip()
     return f"{claim['base']} ; {note}" if note else claim["base"]
 
 
+def _promotions_text(claim: dict) -> str:
+    return " ".join(map(str, population(claim))) if about_survey(claim) else ""
+
+
 def _row(claim, verdict, detail, result=None, published=None) -> dict:
     result = result or {}
     return {
         "claim_id": claim["id"], "page": claim["page"], "quote": claim["quote"], "group": claim["group"],
-        "base": result.get("base"), "published": published if published is not None else published_value(claim),
+        "promotions": _promotions_text(claim), "base": result.get("base"),
+        "published": published if published is not None else published_value(claim),
         "expression": claim["expression"], "recomputed": result.get("value", np.nan),
         "ci_low": result.get("ci_low", np.nan), "ci_high": result.get("ci_high", np.nan),
-        "verdict": verdict, "detail": detail, "base_note": note_of(claim),
+        "verdict": verdict, "verdict_fr": verdict_label(verdict), "detail": detail, "base_note": note_of(claim),
     }
 
 
-def verify_claim(survey, claim: dict, table: pd.DataFrame, defis: pd.DataFrame,
-                 confidence: float = 0.95, method: str = "wilson") -> dict:
-    """One row of the claims table for one registry entry."""
+def evaluate(survey, claim: dict, table, defis, years, confidence, method, min_cell) -> tuple[bool | None, dict, str]:
+    """One reading of a statement: (holds?, recomputed values, detail); None when nothing answers it."""
     expression = claim["expression"]
-    if expression == "not_computable":
-        return _row(claim, "not_computable", f"non calculable : {claim['reason']}", published=claim.get("published"))
     if expression == "ranking":
         result, shares = recompute_ranking(survey, claim, confidence, method)
+        if any(np.isnan(v) for v in shares.values()):
+            return None, result, "non calculable : aucune réponse à l'une des questions classées"
         ok = rule_ranking(shares, claim["top"])
-        return _row(claim, "match" if ok else "mismatch", explain_ranking(survey, claim, shares, ok), result)
+        return ok, result, explain_ranking(survey, claim, shares, ok)
+    if expression == "greater":
+        result = recompute_greater(survey, claim, confidence, method)
+        if np.isnan(result["value"]) or any(r["base"] == 0 for r in result["parts"]):
+            return None, result, "non calculable : aucune réponse dans l'une des promotions comparées"
+        ok = rule_greater(result["value"], 0)
+        return ok, result, explain_greater(claim, result, ok, min_cell)
     source = claim.get("source", "survey")
     if source == "programme":
         result = recompute_programme(claim, table)
@@ -445,12 +706,63 @@ def verify_claim(survey, claim: dict, table: pd.DataFrame, defis: pd.DataFrame,
         result = recompute_respondents(survey, claim, confidence, method)
     elif source == "defis":
         result = recompute_defis(claim, defis, confidence, method)
+    elif source == "promotions":
+        result = recompute_promotions(claim, years)
     else:
         result = recompute_survey(survey, claim, confidence, method)
     if np.isnan(result["value"]):
-        return _row(claim, "not_computable", "non calculable : aucune réponse à la question", result)
-    verdict = "match" if judge(claim, result["value"]) else "mismatch"
-    return _row(claim, verdict, explain(claim, result), result)
+        return None, result, "non calculable : aucune réponse à la question"
+    return judge(claim, result["value"]), result, explain(claim, result)
+
+
+def verify_claim(survey, claim: dict, table: pd.DataFrame, defis: pd.DataFrame,
+                 confidence: float = 0.95, method: str = "wilson", *, years: dict | None = None,
+                 charts: set | None = None, is_calibrated: bool = False, min_cell: int = 3) -> dict:
+    """One row of the claims table for one registry entry, with its graded verdict.
+
+    On a calibrated sample, a reading whose value no publication fixes is not
+    evidence (``charts``: the (question, group) pairs of the published charts).
+    """
+    if claim["expression"] == "not_computable":
+        return _row(claim, "not_computable", f"non calculable : {claim['reason']}", published=claim.get("published"))
+    years = promotion_years() if years is None else years
+    if about_survey(claim):
+        missing = missing_population(survey, claim)
+        if missing:
+            absent = ", ".join(f"{'EIG' if g == 'eig' else 'mentors'} de la promotion {p}" for g, p in missing)
+            promotions = " et ".join(map(str, population(claim)))
+            return _row(claim, "not_computable",
+                        f"population incomplète : aucun répondant parmi les {absent} dans ce jeu de données ; "
+                        f"l'affirmation porte sur les promotions {promotions}")
+    args = (table, defis, years, confidence, method, min_cell)
+
+    def fixed(reading):
+        return not is_calibrated or fixed_by_publication(survey, reading, charts or set())
+
+    main_fixed = fixed(claim)
+    ok, result, detail = evaluate(survey, claim, *args) if main_fixed else (None, {}, "")
+    if main_fixed and ok is None:
+        return _row(claim, "not_computable", detail, result)
+    if ok:
+        return _row(claim, "match", detail, result)
+    if main_fixed and claim["expression"] == "exact" and unit_of(claim) == "percent" and "count" in result:
+        why = rounding_reason(claim["published"], result["count"], result["base"])
+        if why:
+            return _row(claim, "rounding", f"{detail} ; {why}", result)
+    for alternative in claim.get("alternatives", []):
+        reading = {**claim, **{k: v for k, v in alternative.items() if k != "reading"}}
+        if not fixed(reading):
+            continue
+        alt_ok, alt_result, alt_detail = evaluate(survey, reading, *args)
+        if alt_ok:
+            main = detail if main_fixed else "lecture principale non vérifiable sur l'échantillon calibré"
+            return _row(claim, "other_reading", f"{main} ; conforme en lisant {alternative['reading']} : {alt_detail}",
+                        result if main_fixed else alt_result)
+    if not main_fixed:
+        return _row(claim, "calibrated_unverifiable",
+                    "aucun graphique ni tableau publié ne fixe cette valeur : l'échantillon calibré l'a inventée "
+                    "pour s'accorder au texte (valeur non montrée)")
+    return _row(claim, "mismatch", detail, result)
 
 
 def _sorted(rows: list[dict]) -> pd.DataFrame:
@@ -474,7 +786,9 @@ def verify_claims(survey, claims: list[dict] | None = None, confidence: float = 
     claims = load_claims() if claims is None else [check_claim(c) for c in claims]
     table = programme_table() if table is None else table
     defis = defis_table() if defis is None else defis
-    rows = [verify_claim(survey, c, table, defis, confidence, method) for c in claims]
+    context = {"years": promotion_years(), "charts": published_charts(), "is_calibrated": calibrated(survey),
+               "min_cell": min_cell}
+    rows = [verify_claim(survey, c, table, defis, confidence, method, **context) for c in claims]
     return _sorted(mask_small_cells(rows, claims, min_cell))
 
 
@@ -484,7 +798,8 @@ def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int) -> lis
     Same rule as the indicator table: a count, non-count or base under ``min_cell``
     is hidden, and so are the other promotions' statements on the same question
     (the whole group's value is public, so one promotion gives the other away).
-    The verdict stays: it answers what the paper itself published.
+    The verdict stays: it answers what the paper itself published. Comparisons
+    between promotions hide their values in :func:`explain_greater`.
     """
     by_id = {c["id"]: c for c in claims}
 
@@ -505,6 +820,8 @@ def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int) -> lis
             row.update(recomputed=np.nan, ci_low=np.nan, ci_high=np.nan,
                        detail=f"valeur masquée (effectif inférieur à {min_cell} dans une promotion) ; "
                               "verdict établi sur les effectifs complets")
+        if claim["expression"] == "greater":
+            row.update(recomputed=np.nan)
     return rows
 
 
@@ -514,26 +831,46 @@ def verify_programme_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
     rows = []
     for check in checks.itertuples():
         where = "total" if check.promotion == "total" else f"EIG {check.promotion}"
+        verdict = "match" if check.ok else "mismatch"
         rows.append({
             "claim_id": f"table_{check.check_id}", "page": 8, "quote": f"{check.label} ({where})",
-            "group": "programme", "base": None, "published": check.published, "expression": check.kind,
-            "recomputed": check.recomputed, "ci_low": np.nan, "ci_high": np.nan,
-            "verdict": "match" if check.ok else "mismatch", "detail": check.detail,
+            "group": "programme", "promotions": "", "base": None, "published": check.published,
+            "expression": check.kind, "recomputed": check.recomputed, "ci_low": np.nan, "ci_high": np.nan,
+            "verdict": verdict, "verdict_fr": verdict_label(verdict), "detail": check.detail,
             "base_note": "tableau « Le programme EIG en chiffres »",
         })
     return _sorted(rows)
 
 
+def counts(df: pd.DataFrame) -> dict[str, int]:
+    """How many rows get each verdict, every verdict listed (zeros included), in the table's order."""
+    found = df["verdict"].value_counts()
+    return {code: int(found.get(code, 0)) for code in VERDICTS}
+
+
 def summary(df: pd.DataFrame) -> str:
-    """'N affirmations vérifiées : X conformes, Y non conformes, Z non calculables'."""
-    counts = df["verdict"].value_counts()
-    return (f"{len(df)} affirmations vérifiées : {counts.get('match', 0)} conformes, "
-            f"{counts.get('mismatch', 0)} non conformes, {counts.get('not_computable', 0)} non calculables")
+    """'N affirmations vérifiées : X conformes, Y écarts d'arrondi, …' (verdicts that occur)."""
+    plural = {"match": "conformes", "rounding": "écarts d'arrondi",
+              "other_reading": "conformes selon une autre lecture", "mismatch": "non conformes",
+              "not_computable": "non calculables",
+              "calibrated_unverifiable": "non vérifiables sur l'échantillon calibré"}
+    parts = [f"{n} {plural[code]}" for code, n in counts(df).items() if n or code in ("match", "mismatch")]
+    return f"{len(df)} affirmations vérifiées : {', '.join(parts)}"
 
 
 def rules_table() -> pd.DataFrame:
-    """The rule of each expression, for the appendix."""
-    return pd.DataFrame([{"expression": k, "formulation": w, "règle": r} for k, (w, r) in RULES.items()])
+    """The rule of each expression, in French, for the appendix."""
+    return pd.DataFrame([{"expression": k, "type": name, "formulation": w, "règle": r}
+                         for k, (name, w, r) in RULES.items()])
+
+
+def verdicts_table(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Each verdict: its French label, what it means, how many rows of each frame get it."""
+    rows = []
+    for code, (label, meaning) in VERDICT_LABELS.items():
+        rows.append({"code": code, "verdict": label, "sens": meaning,
+                     **{f"n{i}": counts(frame)[code] for i, frame in enumerate(frames)}})
+    return pd.DataFrame(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ COMMANDS = {
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
     "claims": ("helpers.claims", "check every number the paper states"),
+    "granularity": ("helpers.cli", "write OUT/tables/granularity.csv (printed percentages vs their base; no data)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }
@@ -48,6 +49,20 @@ def tables_main(argv: list[str]) -> int:
     return 0
 
 
+def granularity_main(argv: list[str]) -> int:
+    """Write the granularity table: every printed percentage against its published base (reads no data)."""
+    from helpers import outputs
+    from helpers.claims import load_claims
+    from helpers.granularity import granularity_table
+    from helpers.published import published_figures
+
+    parser = argparse.ArgumentParser(prog="python -m helpers granularity")
+    parser.add_argument("--csv", required=True, type=Path, help="where to write the table")
+    args = parser.parse_args(argv)
+    outputs.write_csv(granularity_table(load_claims(), published_figures()), args.csv)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
@@ -60,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "tables":
             return tables_main(argv[1:])
+        if command == "granularity":
+            return granularity_main(argv[1:])
         return module.main(argv[1:])
     except Exception as err:
         from helpers.validate import DataError

@@ -11,6 +11,7 @@ skills, published source code, and rosters to set beside the paper's counts.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from helpers.intervals import proportion_interval
 
 PROGRAMME_CSV = DATA_DIR / "programme" / "programme.csv"
 DEFIS_CSV = DATA_DIR / "programme" / "defis.csv"
+PROMOTIONS_CSV = DATA_DIR / "programme" / "promotions.csv"
 #: programme.csv indicator ids holding the head counts of each group.
 POPULATION_INDICATORS = {"eig": "eig", "mentor": "mentors"}
 #: Cost lines whose sum is each column's "Budget total" (the PIA envelope is a resource, not a cost).
@@ -33,7 +35,8 @@ HEAD_COUNT = "eig"
 SKILLS = {"datascience": "data science", "dev": "développement", "design": "design",
           "dataengineering": "ingénierie des données", "geomatique": "géomatique"}
 PAPER_PROMOTIONS = ("1", "2", "3")
-CHECK_COLUMNS = ["check_id", "label", "promotion", "kind", "published", "recomputed", "tolerance", "ok", "detail"]
+CHECK_COLUMNS = ["check_id", "label", "promotion", "kind", "published", "recomputed", "tolerance", "ok", "detail",
+                 "partial_sum"]
 
 
 def programme_table(path: Path | str = PROGRAMME_CSV) -> pd.DataFrame:
@@ -69,9 +72,46 @@ def digits(value) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def _check(check_id, label, promotion, kind, published, recomputed, tolerance, detail) -> dict:
+def _check(check_id, label, promotion, kind, published, recomputed, tolerance, detail, partial="") -> dict:
     ok = abs(recomputed - published) <= tolerance + 1e-9
-    return dict(zip(CHECK_COLUMNS, (check_id, label, promotion, kind, published, recomputed, tolerance, ok, detail)))
+    return dict(zip(CHECK_COLUMNS,
+                    (check_id, label, promotion, kind, published, recomputed, tolerance, ok, detail, partial)))
+
+
+def partial_sums(parts: dict[str, float], total: float, tolerance: float = 0.0) -> list[tuple[str, ...]]:
+    """The proper subsets of the promotions whose values add up to ``total``: a total that left some out.
+
+    Promotions whose value is zero are left aside (adding them changes nothing).
+    """
+    keys = [k for k, v in parts.items() if v != 0]
+    return [subset for size in range(1, len(keys)) for subset in combinations(keys, size)
+            if abs(sum(parts[k] for k in subset) - total) <= tolerance + 1e-9]
+
+
+def _promotions_words(promotions, article: str = "la") -> str:
+    """'la promotion 1', 'les promotions 2 et 3' (``article="de"``: 'de la promotion 1', 'des promotions 2 et 3')."""
+    promotions = list(promotions)
+    if len(promotions) == 1:
+        return f"{'de la' if article == 'de' else 'la'} promotion {promotions[0]}"
+    return f"{'des' if article == 'de' else 'les'} promotions {', '.join(promotions[:-1])} et {promotions[-1]}"
+
+
+def partial_sum_text(parts: dict[str, float], total: float, places: int, tolerance: float = 0.0) -> tuple[str, str]:
+    """What a wrong total is: '85 = 43 + 42, somme des promotions 2 et 3 (la promotion 1 est omise)'.
+
+    Returns the sentence and the promotions summed (``"2+3"``), or a sentence
+    saying no partial sum gives it and ``""``.
+    """
+    found = partial_sums(parts, total, tolerance)
+    if not found:
+        return f"aucune somme partielle des promotions ne donne {num(total, places)} : erreur d'addition ou de report", ""
+    sentences = []
+    for subset in found:
+        left_out = [k for k in parts if k not in subset and parts[k] != 0]
+        terms = " + ".join(num(parts[k], places) for k in subset)
+        sentences.append(f"{num(total, places)} = {terms}, somme {_promotions_words(subset, 'de')} seulement "
+                         f"({_promotions_words(left_out)} {'est omise' if len(left_out) == 1 else 'sont omises'})")
+    return " ; ou ".join(sentences), " | ".join("+".join(subset) for subset in found)
 
 
 def rounding_tolerance(exact: float, published: float) -> float:
@@ -106,8 +146,13 @@ def total_checks(table: pd.DataFrame) -> list[dict]:
         terms = " + ".join(num(v, digits(v)) for v in parts.value)
         detail = (f"{terms} = {num(recomputed, places)} ; publié {num(published, digits(published))} : "
                   f"{_gap_text(recomputed, published, places, tolerance)}")
+        partial = ""
+        if abs(recomputed - published) > tolerance + 1e-9:
+            sentence, partial = partial_sum_text(dict(zip(parts.promotion, parts.value.astype(float))),
+                                                 published, places, tolerance)
+            detail = f"{detail} ; {sentence}"
         rows.append(_check(f"{indicator_id}_total", part.label_fr.iloc[0], "total", "total",
-                           published, recomputed, tolerance, detail))
+                           published, recomputed, tolerance, detail, partial))
     return rows
 
 
@@ -180,6 +225,12 @@ def table_checks(table: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 # ---- the challenges listed on the programme's site -------------------------------------
+
+
+def promotion_years(path: Path | str = PROMOTIONS_CSV) -> dict[int, int]:
+    """The year each promotion started, as the programme's site dates its challenges: ``{1: 2017, …}``."""
+    table = pd.read_csv(path)
+    return {int(p): int(y) for p, y in zip(table["promotion"], table["year"])}
 
 
 def defis_table(path: Path | str = DEFIS_CSV) -> pd.DataFrame:
