@@ -62,7 +62,7 @@ def test_pdf_has_title_page_toc_and_every_chapter(full_report):
     reader = PdfReader(full_report / "report" / "appendices.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
     first = reader.pages[0].extract_text()
-    assert "Annexes du working paper" in first and "Données synthétiques" in first
+    assert "Annexes du document de travail" in first and "Données synthétiques" in first
     assert "Sommaire" in reader.pages[1].extract_text()
     titles = [_soup(full_report / "report" / f"{n}.html").h1.get_text(strip=True) for n in NAMES]
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -70,7 +70,7 @@ def test_pdf_has_title_page_toc_and_every_chapter(full_report):
     flat = " ".join(text.split())
     assert all(title in flat for title in titles)
     assert re.search(r"Page \d+ sur \d+", text)
-    assert reader.metadata.title.startswith("Annexes du working paper")
+    assert reader.metadata.title.startswith("Annexes du document de travail")
 
 
 def test_promotion_and_weighting_variants(full_report, tmp_path):
