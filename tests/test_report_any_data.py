@@ -92,7 +92,7 @@ def test_a_question_nobody_answered_reads_aucune_reponse(contrasting_report):
     assert "masqué" not in figure.img["alt"] and "aucune réponse" in figure.img["alt"]
     check = figure.find_next("details", class_="eig-published")
     caption = check.summary.get_text()
-    assert "0 sur 0 identiques" in caption and "sans réponse dans ces données, non comparées" in caption
+    assert "aucune valeur comparée ; 4 sans réponse dans ces données, non comparées" in caption
     assert {tr.find_all("td")[-1].get_text() for tr in check.select("tbody tr")} == {"sans objet"}
     question = load_codebooks()[group][qid].text
     sentence = [p.get_text(" ") for p in soup.find_all("p") if p.strong and p.strong.get_text() == question]

@@ -237,11 +237,13 @@ class Appendix:
         elif self.by_construction:
             verdict = (f"{agree} sur {len(compared)} identiques, alors que l'échantillon synthétique "
                        "a été calibré sur ces valeurs publiées")
-        else:
+        elif len(compared):
             verdict = f"{agree} sur {len(compared)} identiques"
+        else:
+            verdict = "aucune valeur comparée"
         skipped = len(check) - len(compared)
         if skipped:
-            verdict += f" ; {skipped} sans réponse dans ces données, non comparées"
+            verdict += f" ; {skipped} sans réponse dans ces données, non comparée{'s' if skipped > 1 else ''}"
         estimated = int((check["read"] == "estimated").sum())
         if estimated:
             verdict += f" ; {estimated} valeur{'s' if estimated > 1 else ''} publiée{'s' if estimated > 1 else ''} " \
@@ -437,7 +439,7 @@ class Appendix:
             total = sum(len(f) for f in self.frames.values())
             challenge = f"indiqué par {known} répondants sur {total}"
         else:
-            challenge = "non indiqué : lecture par défi non disponible"
+            challenge = "non indiqué (lecture par défi non disponible)"
         if self.include_verbatims:
             texts = "affichées" + (" (réponses fictives)" if self.kind != "real" else "")
         else:
