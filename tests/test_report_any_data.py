@@ -145,7 +145,7 @@ def test_sentences_about_promotions_follow_these_data(contrasting_report):
     assert SIZES == {"eig": {1: 4, 2: 7, 3: 9}, "mentor": {1: 1, 2: 4, 3: 6}}
     text = reader_text(_page(contrasting_report, "00_methode_population"))
     assert ("Parmi les EIG répondants, la promotion 1 est la plus représentée au regard de sa population "
-            f"(20{fmt.NNBSP}% des répondants pour 15{fmt.NNBSP}% de la population), la promotion 2 la moins") in text
+            "(20 % des répondants pour 15 % de la population), la promotion 2 la moins") in text  # NNBSP read as spaces
     assert "Parmi les mentors répondants, la promotion 3 est la plus représentée" in text
     assert "20 EIG (promotion 1 : 4, promotion 2 : 7, promotion 3 : 9)" in text
     table = pd.read_csv(contrasting_report.out / "tables" / "indicators.csv")

@@ -275,7 +275,7 @@ def recompute_defis(claim: dict, defis: pd.DataFrame, confidence: float, method:
     measure = claim.get("measure", "source_code")
     if measure != "source_code":
         value = int(chosen[measure].sum())
-        return {"value": float(value), "base": None, "text": f"{value} ({len(chosen)} défi(s) listé(s) sur le site)"}
+        return {"value": float(value), "base": None, "text": f"{value} ({len(chosen)} défi{'s' * (len(chosen) > 1)} listé{'s' * (len(chosen) > 1)} sur le site)"}
     row = source_code_share(chosen, confidence, method).iloc[-1]
     return {"value": 100 * row["share"], "base": int(row["base"]), "count": int(row["count"]),
             "ci_low": 100 * row["ci_low"], "ci_high": 100 * row["ci_high"]}
