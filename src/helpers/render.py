@@ -50,7 +50,7 @@ from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
 from helpers import PROJECT_ROOT, fmt, outputs
-from helpers.load import is_synthetic, kind_of
+from helpers.load import is_synthetic, kind_of  # noqa: F401 (is_synthetic: re-exported)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "eig"
@@ -292,13 +292,16 @@ class Provenance:
     commit: str
     dirty: bool
     data_dir: str
-    synthetic: bool
     files: tuple[tuple[str, str], ...]
     parameters: tuple[tuple[str, str], ...]  # (French label, French value)
     versions: tuple[tuple[str, str], ...]
     run_date: str
     kind: str = "synthetic"
     command: str = ""
+
+    @property
+    def synthetic(self) -> bool:
+        return self.kind != "real"
 
     @property
     def banner(self) -> str:
@@ -397,7 +400,6 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
         commit=commit,
         dirty=dirty,
         data_dir=data.as_posix(),
-        synthetic=is_synthetic(data),
         files=fingerprints(data),
         parameters=tuple(fmt.describe_parameters(parameters)),
         versions=_versions(),
