@@ -421,7 +421,7 @@ class Appendix:
     def dataset_description(self) -> str:
         """What kind of data this run reads, in French (calibrated sample, other synthetic data, real answers)."""
         if self.kind == "calibrated":
-            return ("échantillon synthétique calibré sur les graphiques publiés du document de travail "
+            return ("échantillon synthétique calibré sur les graphiques publiés "
                     f"({self.survey.metadata['calibrated_to']}) : réponses inventées")
         if self.kind == "synthetic":
             return "données synthétiques : réponses inventées, sans lien avec les graphiques du document de travail"
