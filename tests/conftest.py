@@ -44,3 +44,18 @@ def full_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "out"
     make("-j2", "report", f"OUT={out}")
     return out
+
+
+@pytest.fixture(scope="session")
+def contrasting_report(tmp_path_factory):
+    """`make report` on the contrasting synthetic data set of tests/datasets.py (three promotions, no
+    challenge column, a question nobody answered): the report a user gets on data unlike the sample."""
+    from types import SimpleNamespace
+
+    from datasets import write_contrasting
+
+    base = tmp_path_factory.mktemp("contrasting")
+    data = write_contrasting(base / "data")
+    out = base / "out"
+    make("-j2", "report", f"DATA={data}", "PROMOTIONS=1 2 3", f"OUT={out}")
+    return SimpleNamespace(data=data, out=out)

@@ -26,22 +26,70 @@ def test_chart_shows_figure_base_and_published_values(app):
     html = app.chart("fig17").html
     assert '<figure class="eig-figure" id="fig17_eig">' in html
     assert "13 sur 21" in html  # 62 % of the paper = 13 EIG out of 21
-    assert "(2 sur 2 identiques)" in html
+    assert "(2 sur 2 identiques par construction" in html
     assert (app.out_dir / "figures" / "fig17_eig.png").exists()
 
 
 @pytest.mark.parametrize("figure_id", [f"fig{i:02d}" for i in range(1, 24)])
 def test_every_chart_of_the_paper_is_reproduced_on_the_sample(app, figure_id):
+    """On the calibrated sample every value agrees, and the caption says it is by construction."""
     html = app.chart(figure_id).html
-    assert "identiques)" in html
-    total = html.split(" identiques)")[0].rsplit("(", 1)[1]
+    total = html.split(" identiques par construction : ")[0].rsplit("(", 1)[1]
     agree, _, n = total.partition(" sur ")
     assert int(agree) == int(n) > 0
 
 
+def _copy(tmp_path, sidecar: str | None):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("eig.csv", "mentor.csv"):
+        shutil.copy(SAMPLE_DIR / name, data / name)
+    if sidecar is not None:
+        (data / "DATASET.yaml").write_text(sidecar, encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("sidecar", ["synthetic: true\n", None], ids=["synthetic", "real"])
+def test_agreement_is_by_construction_only_on_the_calibrated_sample(tmp_path, sidecar):
+    html = Appendix(_copy(tmp_path, sidecar), tmp_path / "out").published_check("fig17").html
+    assert "(2 sur 2 identiques)" in html and "construction" not in html and "calibr" not in html
+
+
+def test_not_by_construction_when_the_run_keeps_part_of_the_calibrated_sample(tmp_path):
+    html = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).published_check("fig03").html
+    assert "construction" not in html and " identiques" in html
+
+
+def test_published_values_say_how_they_were_read(app):
+    """fig10 was read off the axis (≈), fig17 printed: figures.csv's `read` column, in French."""
+    read_off = app.published_check("fig10").html
+    assert "≈ 90,5\u202f%" in read_off and "lue sur l&#x27;axe du graphique" in read_off
+    printed = app.published_check("fig17").html
+    assert "≈" not in printed and "valeur imprimée" in printed
+
+
 def test_verbatims_hidden_unless_allowed(tmp_path):
     hidden = Appendix(SAMPLE_DIR, tmp_path, include_verbatims=False)
-    assert "non affichées" in hidden.verbatims("obstacles", "eig").html
+    html = hidden.verbatims("obstacles", "eig").html
+    assert "non affichées : choix de cette exécution" in html and "6 réponses libres" in html
+    real = Appendix(_copy(tmp_path, None), tmp_path / "out").verbatims("obstacles", "eig").html
+    assert "non affichées : réponses réelles" in real and "fictive" not in real
+
+
+def test_verbatims_count_answers_not_distinct_texts_and_mark_them_fictive(tmp_path):
+    data = _copy(tmp_path, "synthetic: true\n")
+    frame = pd.read_csv(data / "eig.csv", dtype=str, keep_default_na=False)
+    frame["obstacles"] = ""
+    frame.loc[[0, 1, 2], "obstacles"] = ["Même texte", "Même texte", "Autre texte"]
+    frame.loc[3, "obstacles"] = "   "  # blank: not an answer
+    frame.to_csv(data / "eig.csv", index=False)
+    html = Appendix(data, tmp_path / "out").verbatims("obstacles", "eig").html
+    assert "(3 réponses libres, fictives" in html
+    assert html.count('<span class="eig-fictive">Réponse fictive</span>') == 2
+    assert "Même texte (2 réponses identiques)" in html
+    frame["obstacles"] = ""
+    frame.to_csv(data / "eig.csv", index=False)
+    assert "aucune réponse" in Appendix(data, tmp_path / "out").verbatims("obstacles", "eig").html
 
 
 def test_verbatims_are_escaped_sorted_and_anonymous(tmp_path):
@@ -102,15 +150,15 @@ def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
 
 
 def test_claims_context_says_which_data_the_verdicts_judge(tmp_path):
-    sample = Appendix(SAMPLE_DIR, tmp_path).claims_context().html
-    assert "cohérence interne" in sample and "non vérifiable sur l&#x27;échantillon calibré" in sample
-    real = tmp_path / "real"
-    real.mkdir()
-    for name in ("eig.csv", "mentor.csv"):
-        shutil.copy(SAMPLE_DIR / name, real / name)
-    html = Appendix(real, tmp_path, promotions=[2]).claims_context().html
-    assert "n&#x27;est pas un échantillon synthétique" in html and "calibré" not in html
-    assert "promotions 1 et 2" in html and "retenues pour les autres annexes (2)" in html
+    assert "cohérence interne" in Appendix(SAMPLE_DIR, tmp_path).claims_context().html
+    other = Appendix(_copy(tmp_path, "synthetic: true\n"), tmp_path / "out").claims_context().html
+    assert "réponses inventées" in other and "cohérence interne" not in other and "calibré sur" not in other
+    (tmp_path / "data" / "DATASET.yaml").unlink()
+    real = Appendix(tmp_path / "data", tmp_path / "out").claims_context().html
+    assert "réponses réelles" in real and "cohérence interne" not in real
+    assert "non vérifiable sur l&#x27;échantillon calibré" in Appendix(SAMPLE_DIR, tmp_path).claims_context().html
+    kept2 = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).claims_context().html
+    assert "promotions 1 et 2" in kept2 and "retenues pour les autres annexes (2)" in kept2
 
 
 def test_appendix_f_is_in_french_and_counts_each_verdict(app):
@@ -136,3 +184,38 @@ def test_granularity_section_lists_the_impossible_percentages(app):
     assert "Pourcentages impossibles sur leur base publiée" in html
     assert "Passages chiffrés lus et délibérément écartés du registre" in app.claims_not_claims().html
     assert "la promotion 1 est omise" in app.claims_by_verdict("mismatch").html
+
+
+def test_parameters_in_french_words_with_the_kind_of_data(tmp_path):
+    sample = Appendix(SAMPLE_DIR, tmp_path).parameters().html
+    assert "échantillon synthétique calibré" in sample and "21 EIG (promotion 1 : 5, promotion 2 : 16)" in sample
+    assert "Seuil de diffusion des sous-groupes : 3 répondants" in sample and "Réponses libres : affichées" in sample
+    assert "None" not in sample and "include_verbatims" not in sample and "min_cell" not in sample
+    real = Appendix(_copy(tmp_path, None), tmp_path / "out", promotions=[2]).parameters().html
+    assert "réponses réelles" in real and "calibr" not in real and "Promotions retenues : 2" in real
+    assert "non affichées (réponses réelles, non publiées par défaut)" in real
+
+
+def test_without_challenges_the_challenge_reading_is_not_available(tmp_path):
+    data = _copy(tmp_path, "synthetic: true\n")
+    for name in ("eig.csv", "mentor.csv"):
+        frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
+        frame.drop(columns="defi").to_csv(data / name, index=False)
+    app = Appendix(data, tmp_path / "out")
+    for html in (app.challenge_level("open_data", "eig").html, app.challenges("eig").html):
+        assert "non disponible" in html and "<table" not in html
+    assert "Défi des répondants : non indiqué" in app.parameters().html
+
+
+def test_comparison_of_a_promotion_left_out_of_the_run_is_not_made(tmp_path):
+    html = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).compare("etalab_expertise", "yes", "eig").html
+    assert "comparaison non faite, promotion 1 hors des promotions retenues" in html and "Fisher" not in html
+
+
+def test_precision_and_representation_sentences_follow_the_data(tmp_path):
+    app = Appendix(SAMPLE_DIR, tmp_path)
+    # Sample: EIG 5 + 16 respondents of 11 + 28 (24 % vs 28 %, 76 % vs 72 %).
+    assert ("la promotion 2 est la plus représentée au regard de sa population (76\u202f% des répondants pour "
+            "72\u202f% de la population), la promotion 1 la moins représentée") in app.representation_summary().html
+    only2 = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).representation_summary().html
+    assert "appartiennent tous à la promotion 2" in only2 and "plus représentée" not in only2

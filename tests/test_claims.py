@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
-import helpers.claims as claims_module
 from helpers.claims import (
     CLAIMS_YAML,
     COLUMNS,
@@ -365,20 +364,17 @@ def test_on_the_calibrated_sample_invented_values_are_not_evidence(verified, sam
     assert rows.loc["p9_defis_24", "verdict"] == "mismatch"                      # the programme table
 
 
-def test_calibration_is_read_from_the_dataset_file(tmp_path, monkeypatch):
+def test_calibration_is_read_from_the_dataset_file(tmp_path):
     named = load_survey(_copy_sample(tmp_path / "a",
                                      "synthetic: true\ncalibrated_to: working paper EIG 2019\n"))
     assert calibrated(named)
     other = load_survey(_copy_sample(tmp_path / "b",
                                      "synthetic: true\n"))
-    monkeypatch.setattr(claims_module, "_sample_declares_calibration", lambda: True)
     assert not calibrated(other)          # synthetic, but not calibrated to the paper
-    assert calibrated(named)
-    monkeypatch.setattr(claims_module, "_sample_declares_calibration", lambda: False)
-    assert calibrated(other)              # until the sample names it, synthetic means the sample
     real = load_survey(_copy_sample(tmp_path / "c",
                                     "synthetic: false\n"))
     assert not calibrated(real)
+    assert calibrated(load_survey(SAMPLE_DIR))  # the shipped sample names the paper
 
 
 def test_values_on_the_sample_are_the_charts(verified):

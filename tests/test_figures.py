@@ -341,3 +341,26 @@ def test_bar_estimates_alt_and_table_from_the_rows():
     html = fig._repr_html_()
     assert "<b>" not in html and "&lt;b&gt;Promotion 2&lt;/b&gt;" in html
     assert fig.table["Base"].tolist() == ["9", "13"]
+
+
+def test_nobody_answered_is_written_aucune_reponse_not_masque():
+    """Base 0 (nobody answered): nothing is hidden, there is no value; no effective size either."""
+    def nobody(option, subgroup="all", weighting="none"):
+        return {**_row("training_organised", option, None, 0, None, None, subgroup=subgroup, weighting=weighting),
+                "suppressed": subgroup != "all", "n_eff": np.nan}
+
+    table = pd.DataFrame([nobody(o) for o in ("yes", "no")]
+                         + [nobody(o, weighting="promotion") for o in ("yes", "no")]
+                         + [nobody(o, "promotion=1") for o in ("yes", "no")])
+    bar = F.bar_shares(table, YES_NO, group="eig")
+    assert "Oui : aucune réponse" in bar.alt and "masqué" not in bar.alt
+    assert bar.table["Part"].tolist() == ["aucune réponse"] * 2
+    assert "aucune réponse" in [t.get_text() for t in bar.fig.findobj(Text)]
+    weighted = F.grouped_by_promotion(table, YES_NO, group="eig", by="weighting")
+    assert "n eff." not in " ".join(t.get_text() for t in weighted.fig.legends[0].get_texts())
+    assert "masqué" not in weighted.alt and "masqué" not in " ".join(weighted.table["Part"])
+    rows = [{**_row(q.id, str(lv), None, 0, None, None), "n_eff": np.nan} for q in ITEMS[:1]
+            for lv in [*range(6), "top2"]]
+    stacked = F.stacked_scale(pd.DataFrame(rows), ITEMS[:1], group="eig")
+    assert "La notion d'intérêt général : aucune réponse" in stacked.alt
+    assert stacked.table[f"Part 4{D}5"].tolist() == ["aucune réponse"]

@@ -81,3 +81,29 @@ def test_signed_difference():
     assert signed(9) == "+9"
     assert signed(-0.7142, 1) == "\u22120,7"
     assert signed(0.04, 1) == "0,0"  # rounds to zero: no sign
+
+
+def test_nobody_answered_reads_aucune_reponse():
+    assert fmt.share_phrase(math.nan, 0, 0, math.nan, math.nan) == "aucune réponse"
+    assert fmt.no_answer(0) and not fmt.no_answer(3) and not fmt.no_answer(math.nan)
+
+
+def test_points_of_percentage():
+    assert fmt.points(0.032) == "3,2 points de pourcentage"
+    assert fmt.points(0.015) == "1,5 point de pourcentage"
+    assert fmt.points(0.36, 0) == "36 points de pourcentage"
+
+
+def test_parameters_in_french_words():
+    params = {"promotions": [1, 2, 3], "confidence": 0.95, "min_cell": 3, "weighting": "none",
+              "include_verbatims": None, "extra": "x"}
+    assert fmt.describe_parameters(params) == [
+        ("Promotions retenues", "1, 2, 3"),
+        ("Niveau de confiance des intervalles", f"95{S}%"),
+        ("Seuil de diffusion des sous-groupes", "3 répondants"),
+        ("Lecture principale", "non pondérée"),
+        ("Réponses libres", "automatique (affichées seulement sur des données synthétiques)"),
+        ("extra", "x"),
+    ]
+    assert fmt.parameter_value("include_verbatims", False) == "non affichées"
+    assert fmt.parameter_value("promotions", None) == "toutes"

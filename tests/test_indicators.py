@@ -8,7 +8,15 @@ import pytest
 
 from helpers import DATA_DIR
 from helpers.codebook import Codebook, Option, Question
-from helpers.indicators import COLUMNS, combined_share, defi_votes, indicator_table, scale_means
+from helpers.indicators import (
+    COLUMNS,
+    NoChallengeError,
+    challenges_known,
+    combined_share,
+    defi_votes,
+    indicator_table,
+    scale_means,
+)
 from helpers.intervals import proportion_interval
 
 POPS = {("eig", 1): 11, ("eig", 2): 28, ("mentor", 1): 6, ("mentor", 2): 18}
@@ -216,6 +224,27 @@ def test_defi_unit_table_counts_one_vote_per_challenge():
     both = row(table, "contact", "yes", group="both")
     # 3 challenges + 10 solo EIG who answered + 8 solo mentors who answered
     assert (both.base, both.missing) == (3 + 10 + 8, 2)
+
+
+def test_defi_unit_refuses_data_that_name_no_challenge():
+    """No challenge named in the run: no challenge-level table, never the respondent one relabelled."""
+    only1 = tidy([1, 2, 2], ["d1", None, None], {"contact": ["yes", "no", "yes"]}, "eig")
+    survey = SimpleNamespace(frames={"eig": only1, "mentor": MENTOR.iloc[0:0]}, codebooks=SURVEY.codebooks)
+    assert challenges_known(survey) and challenges_known(survey, [1])
+    assert not challenges_known(survey, [2])
+    with pytest.raises(NoChallengeError, match="defi"):
+        indicator_table(survey, unit="defi", promotions=[2], pops=POPS)
+    assert len(indicator_table(survey, unit="defi", promotions=[1], pops=POPS))
+
+
+def test_nobody_answered_gives_no_share_and_no_effective_size():
+    """EIG were never asked 'status' here: base 0, share NaN, and no n_eff (not 0) on either reading."""
+    survey = SimpleNamespace(frames=SURVEY.frames, codebooks={**SURVEY.codebooks, "eig": codebook("eig")})
+    table = indicator_table(survey, pops=POPS)
+    for weighting in ("none", "promotion"):
+        r = row(table, "status", "prod", weighting=weighting)
+        assert r.base == 0 and r.missing == 21
+        assert pd.isna(r.share) and pd.isna(r.n_eff) and pd.isna(r.ci_low)
 
 
 def test_combined_share_any_of_several_options():

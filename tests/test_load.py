@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from helpers import PROJECT_ROOT, SAMPLE_DIR
 from helpers.codebook import COMMON_COLUMNS, load_codebooks
-from helpers.load import is_synthetic, load_survey
+from helpers.load import dataset_kind, is_synthetic, kind_of, load_survey, read_metadata
 
 
 def _label_cells(frame, codebook, multi: str, true="Oui", false="Non") -> tuple[list[str], list[list]]:
@@ -165,3 +165,28 @@ def test_real_data_stays_private():
         ["git", "ls-files", "data/raw"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     assert set(tracked) <= {"data/raw/README.md"}
+
+
+@pytest.mark.parametrize(("sidecar", "kind"), [
+    ("synthetic: true\ncalibrated_to: Etalab 2019\n", "calibrated"),
+    ("synthetic: true\n", "synthetic"),
+    ("synthetic: false\n", "real"),
+    (None, "real"),
+])
+def test_three_kinds_of_data_set(tmp_path, sidecar, kind):
+    if sidecar is not None:
+        (tmp_path / "DATASET.yaml").write_text(sidecar, encoding="utf-8")
+    assert kind_of(tmp_path) == kind == dataset_kind(read_metadata(tmp_path)[0])
+
+
+def test_the_sample_is_the_calibrated_kind(sample):
+    assert sample.kind == "calibrated" and "Mesurer l'impact d'un programme après 3 ans" in sample.metadata["calibrated_to"]
+
+
+@pytest.mark.parametrize("sidecar", ["synthetic: false\ncalibrated_to: Etalab 2019\n",
+                                     "synthetic: true\ncalibrated_to: ''\n", "synthetic: true\ncalibrated_to: [a]\n"])
+def test_calibrated_to_needs_a_name_and_synthetic_data(tmp_path, sidecar):
+    (tmp_path / "DATASET.yaml").write_text(sidecar, encoding="utf-8")
+    meta, problems = read_metadata(tmp_path)
+    assert meta == {} and [p.column for p in problems] == ["calibrated_to"]
+    assert "synthetic: true" in problems[0].expected

@@ -91,11 +91,18 @@ def test_auto_means_none_and_notebooks_default_to_auto():
         assert re.search(r"^include_verbatims = None\b", "".join(params["source"]), re.M), path.name
 
 
+def _items(soup) -> list[str]:
+    """The answers listed, without the « Réponse fictive » marker of synthetic data."""
+    for span in soup.select("span.eig-fictive"):
+        span.decompose()
+    return [li.get_text().removeprefix(" — ") for li in soup("li")]
+
+
 def test_synthetic_sample_shows_verbatims_by_default(tmp_path):
     app = Appendix(SAMPLE_DIR, tmp_path / "out")
     assert app.include_verbatims is True
     group, qid = FREE_TEXT[0]
-    items = [li.get_text() for li in BeautifulSoup(app.verbatims(qid, group)._repr_html_(), "html.parser")("li")]
+    items = _items(BeautifulSoup(app.verbatims(qid, group)._repr_html_(), "html.parser"))
     assert sorted(items) == sorted(set(_answers(SAMPLE_DIR, group, qid)))
 
 
@@ -107,7 +114,7 @@ def test_shown_verbatims_carry_no_identifier(tmp_path, data_kind):
         frame = app.survey.frames[group]
         html = app.verbatims(qid, group)._repr_html_()
         soup = BeautifulSoup(html, "html.parser")
-        items = [li.get_text() for li in soup("li")]
+        items = _items(soup)
         assert sorted(items) == sorted(set(_answers(data, group, qid)))  # all of them, and only them
         assert items == sorted(items)  # alphabetical: the order says nothing about who wrote what
         answered = frame[frame[qid].notna()]

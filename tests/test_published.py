@@ -11,7 +11,7 @@ def _indicators(rows):
 
 
 def _published(rows):
-    base = {"figure_id": "fig99", "question_id": "q", "group": "eig", "series": "s"}
+    base = {"figure_id": "fig99", "question_id": "q", "group": "eig", "series": "s", "read": "exact"}
     return pd.DataFrame([{**base, **r} for r in rows]).astype({"value": str})
 
 
@@ -47,6 +47,19 @@ def test_a_category_missing_from_the_data_does_not_match():
     check = chart_check(_indicators([]).reindex(columns=["question_id", "option", "group", "subgroup", "weighting"]),
                         _published([{"option": "x", "category": "X", "value": "1", "unit": "count"}]), "fig99")
     assert check["match"].tolist() == [False] and check["recomputed"].isna().all()
+    assert check["comparable"].tolist() == [True]
+
+
+def test_nobody_answered_is_not_compared():
+    """Base 0: no recomputed value, neither identical nor different, whatever the published count."""
+    ind = _indicators([{"option": "yes", "count": 0, "base": 0, "share": float("nan")},
+                       {"option": "no", "count": 0, "base": 0, "share": float("nan")}])
+    pub = _published([{"option": "yes", "category": "Oui", "value": "0", "unit": "count"},
+                      {"option": "no", "category": "Non", "value": "52.4", "unit": "percent", "read": "estimated"}])
+    check = chart_check(ind, pub, "fig99")
+    assert check["comparable"].tolist() == [False, False]
+    assert check["match"].tolist() == [False, False] and check["recomputed"].isna().all()
+    assert check["base"].tolist() == [0, 0] and check["read"].tolist() == ["exact", "estimated"]
 
 
 def test_the_committed_file_has_a_source_for_every_row():

@@ -183,8 +183,11 @@ def test_footer_has_commit_fingerprints_parameters_versions_and_date(built):
         assert commit in text and (("modifié" in text) == dirty)
         for name, digest in digests.items():
             assert name in text and digest in text
-        for fragment in ("promotions = [1, 2]", "confidence = 0.9", "min_cell = 3", "data_dir = "):
+        for fragment in ("Promotions retenues : 1, 2", "Niveau de confiance des intervalles : 90\u202f%",
+                         "Seuil de diffusion des sous-groupes : 3 répondants", "Données : ",
+                         'PROMOTIONS="1 2" CONFIDENCE=0.9 MIN_CELL=3'):
             assert fragment in text, (path, fragment)
+        assert "min_cell" not in text and "None" not in text
         for software in ("Python", "pandas", "seaborn", "papermill", "nbconvert"):
             assert re.search(rf"{software} \d+\.\d+", text), software
         time = footer.find("time", class_="run-date")
@@ -195,6 +198,16 @@ def test_banner_on_every_page_when_synthetic(built):
     for path in pages(built["report"]):
         banner = soup_of(path).find(class_="synthetic-banner")
         assert banner and banner.get_text(strip=True) == render.BANNER, path
+
+
+def test_calibrated_data_get_their_own_banner(built, tmp_path):
+    calibrated = _data_dir(tmp_path / "calibre", synthetic=True)
+    (calibrated / "DATASET.yaml").write_text("synthetic: true\ncalibrated_to: Etalab 2019\n", encoding="utf-8")
+    notebook = built["executed"][0]
+    render.render_notebook(notebook, tmp_path / "report", calibrated)
+    soup = soup_of(tmp_path / "report" / f"{notebook.stem}.html")
+    assert soup.find(class_="synthetic-banner").get_text(strip=True) == render.CALIBRATED_BANNER
+    assert "calibré" in soup.footer.get_text() and "calibré" not in render.BANNER
 
 
 def test_no_banner_when_the_data_are_not_synthetic(built, tmp_path):
@@ -391,7 +404,7 @@ def pdf(built):
 
 def test_pdf_has_title_page_with_banner_toc_chapters_and_page_numbers(pdf):
     texts = [page.extract_text() for page in pdf.pages]
-    assert "Annexes du working paper" in texts[0] and "Données synthétiques" in texts[0]
+    assert "Annexes du document de travail" in texts[0] and "Données synthétiques" in texts[0]
     assert "Sommaire" in texts[1]
     for title, _, _ in NOTEBOOKS.values():
         assert title in texts[1]  # TOC entry
@@ -413,7 +426,7 @@ def test_pdf_prints_alt_texts_and_figure_data(pdf):
 
 
 def test_pdf_metadata_outline_and_fonts(pdf):
-    assert pdf.metadata.title.startswith("Annexes du working paper")
+    assert pdf.metadata.title.startswith("Annexes du document de travail")
     assert pdf.trailer["/Root"]["/Lang"] == "fr"
     top = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert top == [title for title, _, _ in NOTEBOOKS.values()] + ["Provenance"]
@@ -452,13 +465,13 @@ def test_index_links_every_appendix_in_every_form_and_describes_the_run(built):
     for name, (title, _, _) in NOTEBOOKS.items():
         assert {f"{name}.html", f"code/{name}.html", f"appendices.pdf#{name}-chapitre"} <= hrefs
         assert title in soup.main.get_text()
-    assert soup.h1.get_text() == "Annexes du working paper"
+    assert soup.h1.get_text() == "Annexes du document de travail"
     assert soup.find("nav")
     main = soup.main.get_text(" ")
     assert "programme Entrepreneurs d’intérêt général" in main
     for path in built["data"].iterdir():
         assert hashlib.sha256(path.read_bytes()).hexdigest() in main
-    assert "confidence = 0.9" in main and soup.main.find("time", class_="run-date")
+    assert "Niveau de confiance des intervalles : 90\u202f%" in main and soup.main.find("time", class_="run-date")
 
 
 def test_mixed_runs_are_refused(built, tmp_path):

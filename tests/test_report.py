@@ -15,10 +15,12 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import ROOT, make
+from reader_pages import forbidden_in, reader_pages, reader_text
 
 pytestmark = pytest.mark.slow
 NAMES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-BANNER = "Données synthétiques — illustration de la méthode, pas les résultats réels de l’enquête"
+BANNER = ("Données synthétiques calibrées sur les graphiques publiés du document de travail — "
+          "illustration de la méthode, pas les résultats réels de l’enquête")
 
 
 def _soup(path):
@@ -62,7 +64,7 @@ def test_pdf_has_title_page_toc_and_every_chapter(full_report):
     reader = PdfReader(full_report / "report" / "appendices.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
     first = reader.pages[0].extract_text()
-    assert "Annexes du working paper" in first and "Données synthétiques" in first
+    assert "Annexes du document de travail" in first and "Données synthétiques" in first
     assert "Sommaire" in reader.pages[1].extract_text()
     titles = [_soup(full_report / "report" / f"{n}.html").h1.get_text(strip=True) for n in NAMES]
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -70,7 +72,7 @@ def test_pdf_has_title_page_toc_and_every_chapter(full_report):
     flat = " ".join(text.split())
     assert all(title in flat for title in titles)
     assert re.search(r"Page \d+ sur \d+", text)
-    assert reader.metadata.title.startswith("Annexes du working paper")
+    assert reader.metadata.title.startswith("Annexes du document de travail")
 
 
 def test_promotion_and_weighting_variants(full_report, tmp_path):
@@ -87,3 +89,33 @@ def test_promotion_and_weighting_variants(full_report, tmp_path):
     weighted = (variants["weighted"] / "notebooks" / "01_perennisation_outils.ipynb").read_text()
     assert "pondérée par promotion" in weighted or "Lecture principale : pondérée" in weighted
     assert weighted != (full_report / "notebooks" / "01_perennisation_outils.ipynb").read_text()
+
+
+def test_no_forbidden_word_on_any_reader_page(full_report):
+    """French prose: the paper is « le document de travail », no English or code names, no sample-only facts."""
+    for path in reader_pages(full_report / "report"):
+        assert forbidden_in(reader_text(path)) == [], path.name
+
+
+def test_on_the_calibrated_sample_agreement_is_by_construction_and_readings_are_shown(full_report):
+    checks = 0
+    for name in NAMES[1:4]:
+        soup = _soup(full_report / "report" / f"{name}.html")
+        for details in soup.select("details.eig-published"):
+            caption = details.summary.get_text()
+            assert " identiques par construction : l'échantillon synthétique a été calibré" in caption, caption
+            column = [th.get_text() for th in details.select("thead th")].index("Valeur publiée")
+            readings = {tr.find_all(["th", "td"])[column].get_text() for tr in details.select("tbody tr")}
+            assert readings <= {"valeur imprimée", "lue sur l'axe du graphique"} and readings, caption
+            checks += 1
+    assert checks == 23  # every chart of the paper
+    text = _soup(full_report / "report" / "01_perennisation_outils.html").get_text()
+    assert "≈ 90,5\u202f%" in text  # fig10, read off the axis
+
+
+def test_synthetic_free_text_is_marked_fictive(full_report):
+    items = [li for name in NAMES for li in
+             _soup(full_report / "report" / f"{name}.html").select("div.eig-verbatims li")]
+    assert len(items) >= 20
+    assert all(li.find("span", class_="eig-fictive").get_text() == "Réponse fictive" for li in items)
+    assert not [li for li in items if "Living Lab" in li.get_text() or "chatbot" in li.get_text()]

@@ -18,11 +18,17 @@ import pandas as pd
 from helpers import PROJECT_ROOT, fmt
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
-from helpers.indicators import indicator_table
+from helpers.indicators import challenges_known, indicator_table
 from helpers.load import load_survey
-from helpers.population import answers_per_challenge, representation, response_rates
+from helpers.population import (
+    answers_per_challenge,
+    precision_summary,
+    representation,
+    representation_summary,
+    response_rates,
+)
 from helpers.programme import populations
-from helpers.published import chart_check, published_figures
+from helpers.published import READINGS, chart_check, published_figures
 
 GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
 #: A chart gets its weighted reading beside it when weighting moves a share by this much.
@@ -68,6 +74,11 @@ def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
 
 
+#: Why the challenge-level reading is missing, where it would have been shown.
+NO_CHALLENGE = ("Lecture par défi non disponible : aucun répondant de ce jeu de données n'indique son défi "
+                "(colonne « défi » absente ou vide), chaque réponse ne peut donc être rattachée à un défi.")
+
+
 class Appendix:
     """The data, parameters and indicator tables of one notebook run."""
 
@@ -82,6 +93,9 @@ class Appendix:
             raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
         self.weighting = weighting
         self.survey = load_survey(self.data_dir)
+        #: ``calibrated`` (the sample, calibrated on the paper's charts), ``synthetic`` or ``real``.
+        self.kind = self.survey.kind
+        self.verbatims_setting = include_verbatims
         self.include_verbatims = self.survey.synthetic if include_verbatims is None else bool(include_verbatims)
         self.codebooks = self.survey.codebooks
         set_style()
@@ -100,6 +114,23 @@ class Appendix:
     @cached_property
     def published(self) -> pd.DataFrame:
         return published_figures()
+
+    @cached_property
+    def has_challenges(self) -> bool:
+        """Whether any respondent of the run names a challenge (else no challenge-level reading)."""
+        return challenges_known(self.survey, self.promotions)
+
+    @cached_property
+    def by_construction(self) -> bool:
+        """The data were calibrated on the paper's charts, and the run keeps all of their promotions.
+
+        Then published and recomputed values agree because the sample was built to
+        reproduce them, which says nothing about the paper.
+        """
+        if self.kind != "calibrated":
+            return False
+        present = {int(p) for f in self.survey.frames.values() for p in f["promotion"].dropna()}
+        return not self.promotions or present <= set(self.promotions)
 
     @cached_property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -161,8 +192,8 @@ class Appendix:
         parts = [figure, self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
-            parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.num(100 * gap, 1)} "
-                                    "point(s) au plus : lecture non pondérée et pondérée côte à côte.")))
+            parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.points(gap)} "
+                                    "au plus : lecture non pondérée et pondérée côte à côte.")))
             target = questions if len(questions) > 1 else questions[0]
             parts.append(self._save(grouped_by_promotion(self.table, target, group=group, by="weighting",
                                                          title=title, name=f"{figure_id}_{group}_ponderation",
@@ -170,26 +201,54 @@ class Appendix:
         return _join(*parts)
 
     def published_check(self, figure_id: str) -> Html:
-        """Published vs recomputed values of one chart, as a table."""
+        """Published vs recomputed values of one chart, as a table.
+
+        Each published value says how it was obtained (printed, or read off the axis:
+        shown "≈"); a category nobody answered is not compared; on the calibrated
+        sample the caption says that agreement holds by construction.
+        """
         check = chart_check(self.table, self.published, figure_id)
         page = int(self.published.loc[self.published["figure_id"] == figure_id, "printed_page"].iloc[0])
+
+        def value(v, u) -> str:
+            return f"{fmt.num(v, 1 if v % 1 else 0)}{fmt.NNBSP + '%' if u == 'percent' else ''}"
+
         shown = pd.DataFrame(
             {
                 "Série": check["series"],
                 "Catégorie": check["category"],
-                "Publié": [f"{fmt.num(v, 1 if v % 1 else 0)}{' %' if u == 'percent' else ''}"
-                           for v, u in zip(check["published"], check["unit"])],
-                "Recalculé": [("—" if pd.isna(v) else f"{fmt.num(v, 1 if v % 1 else 0)}{' %' if u == 'percent' else ''}")
-                              for v, u in zip(check["recomputed"], check["unit"])],
+                "Publié": [("≈ " if r == "estimated" else "") + value(v, u)
+                           for v, u, r in zip(check["published"], check["unit"], check["read"])],
+                "Valeur publiée": [READINGS[r] for r in check["read"]],
+                "Recalculé": [(fmt.NO_ANSWER if not c else "—" if pd.isna(v) else value(v, u))
+                              for v, u, c in zip(check["recomputed"], check["unit"], check["comparable"])],
                 "Base": [fmt.count(b) if pd.notna(b) else "—" for b in check["base"]],
-                "Identique": ["oui" if m else "non" for m in check["match"]],
+                "Identique": [("sans objet" if not c else "oui" if m else "non")
+                              for m, c in zip(check["match"], check["comparable"])],
             }
         )
         if shown["Série"].nunique() == 1:
             shown = shown.drop(columns="Série")
-        agree = int(check["match"].sum())
-        caption = (f"Graphique du working paper (p. {page}) : valeurs publiées et recalculées "
-                   f"({agree} sur {len(check)} identiques)")
+        compared = check[check["comparable"]]
+        agree = int(compared["match"].sum())
+        if self.by_construction and agree == len(compared):
+            verdict = (f"{agree} sur {len(compared)} identiques par construction : l'échantillon synthétique "
+                       "a été calibré sur ces valeurs publiées")
+        elif self.by_construction:
+            verdict = (f"{agree} sur {len(compared)} identiques, alors que l'échantillon synthétique "
+                       "a été calibré sur ces valeurs publiées")
+        elif len(compared):
+            verdict = f"{agree} sur {len(compared)} identiques"
+        else:
+            verdict = "aucune valeur comparée"
+        skipped = len(check) - len(compared)
+        if skipped:
+            verdict += f" ; {skipped} sans réponse dans ces données, non comparée{'s' if skipped > 1 else ''}"
+        estimated = int((check["read"] == "estimated").sum())
+        if estimated:
+            verdict += f" ; {estimated} valeur{'s' if estimated > 1 else ''} publiée{'s' if estimated > 1 else ''} " \
+                       f"lue{'s' if estimated > 1 else ''} sur l'axe du graphique (≈)"
+        caption = f"Graphique du document de travail (p. {page}) : valeurs publiées et recalculées ({verdict})"
         return Html(f'<details class="eig-published"><summary>{html.escape(caption)}</summary>'
                     f"{table_html(shown, caption)}</details>")
 
@@ -227,8 +286,10 @@ class Appendix:
         return self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
 
     def challenge_level(self, question_id: str, group: str = "eig") -> Html:
-        """Respondent-level vs one-vote-per-challenge shares for one question."""
+        """Respondent-level vs one-vote-per-challenge shares for one question ("non disponible" without challenges)."""
         q = self.question(question_id, group)
+        if not self.has_challenges:
+            return Html(_note(f"{q.text} — {NO_CHALLENGE}"))
         rows = []
         for unit, table in (("Répondants", self.table), ("Défis (un vote par défi)", self.defi_table)):
             sel = table[(table["question_id"] == q.id) & (table["group"] == group)
@@ -236,9 +297,11 @@ class Appendix:
             for _, r in sel.iterrows():
                 if r["option"] == "top2":
                     continue
-                rows.append({"Unité": unit, "Réponse": q.label(r["option"]), "Effectif": fmt.count(r["count"]),
-                             "Base": fmt.count(r["base"]), "Part": fmt.pct(r["share"]),
-                             fmt.ci_label(self.confidence): fmt.ci(r["ci_low"], r["ci_high"])})
+                none = fmt.no_answer(r["base"])
+                rows.append({"Unité": unit, "Réponse": q.label(r["option"]),
+                             "Effectif": fmt.NO_ANSWER if none else fmt.count(r["count"]),
+                             "Base": fmt.count(r["base"]), "Part": fmt.NO_ANSWER if none else fmt.pct(r["share"]),
+                             fmt.ci_label(self.confidence): "—" if none else fmt.ci(r["ci_low"], r["ci_high"])})
         caption = f"{q.text} — {GROUP_NAMES[group]} : lecture par répondant et par défi"
         return Html(table_html(pd.DataFrame(rows), caption))
 
@@ -253,31 +316,56 @@ class Appendix:
         """
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
-        r = compare_shares(self.survey, question_id, options, a, b, group=group)
+        label = {s: s.replace("promotion=", "Promotion ") for s in (a, b)}
+        what = f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]})"
+        left_out = [label[s] for s in (a, b) if s.startswith("promotion=") and self.promotions
+                    and int(s.split("=", 1)[1]) not in self.promotions]
+        if left_out:
+            return Html(_note(f"{what} : comparaison non faite, {' et '.join(left_out).lower()} "
+                              "hors des promotions retenues pour cette exécution."))
+        try:
+            r = compare_shares(self.survey, question_id, options, a, b, group=group)
+        except ValueError:  # a subgroup where nobody answered
+            return Html(_note(f"{what} : comparaison impossible, {fmt.NO_ANSWER} dans l'un des deux sous-groupes."))
         masked = any(
             min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"
         )
-        label = {"promotion=1": "Promotion 1", "promotion=2": "Promotion 2"}
-        rows = [{"Sous-groupe": label.get(s, s), "Base": fmt.count(r[f"base_{k}"]),
+        rows = [{"Sous-groupe": label[s], "Base": fmt.count(r[f"base_{k}"]),
                  "Effectif": fmt.MASKED if masked else fmt.count(r[f"count_{k}"]),
                  "Part": fmt.MASKED if masked else fmt.pct(r[f"share_{k}"])}
                 for s, k in ((a, "a"), (b, "b"))]
-        gap = "écart masqué" if masked else f"écart {fmt.num(100 * r['difference'], 0)} points"
-        caption = (f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]}) : "
-                   f"{gap}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}")
+        gap = "écart masqué" if masked else f"écart de {fmt.points(r['difference'])}"
+        caption = f"{what} : {gap}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}"
         note = _note(f"Effectifs inférieurs au seuil de diffusion ({self.min_cell}) : parts masquées ; "
                      "le test porte sur les effectifs complets.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
     def verbatims(self, question_id: str, group: str = "eig") -> Html:
-        """Free-text answers, in alphabetical order, without who wrote them (and only if allowed)."""
+        """Free-text answers, in alphabetical order, without who wrote them (and only if allowed).
+
+        The count is of non-empty answers (a text given twice counts twice and is
+        listed once, with its number); on synthetic data each answer is marked fictive.
+        """
         q = self.question(question_id, group)
+        answers = [str(a).strip() for a in self.frames[group][q.id].dropna() if str(a).strip()]
+        who = GROUP_NAMES[group]
+        if not answers:
+            return Html(_note(f"Réponses libres à « {q.text} » ({who}) : {fmt.NO_ANSWER}."))
+        n = f"{fmt.count(len(answers))} réponse{'s' if len(answers) > 1 else ''} libre{'s' if len(answers) > 1 else ''}"
         if not self.include_verbatims:
-            return Html(_note(f"Réponses libres à « {q.text} » non affichées (include_verbatims = False)."))
-        answers = sorted({str(a).strip() for a in self.frames[group][q.id].dropna() if str(a).strip()})
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in answers)
+            why = ("réponses réelles, non publiées par défaut pour ne pas identifier leurs auteurs"
+                   if self.verbatims_setting is None else "choix de cette exécution")
+            return Html(_note(f"Réponses libres à « {q.text} » ({n}, {who}) non affichées : {why}."))
+        fictive = self.kind != "real"
+        counts = pd.Series(answers).value_counts()
+        items = "".join(
+            "<li>" + ('<span class="eig-fictive">Réponse fictive</span> — ' if fictive else "")
+            + html.escape(text) + (f" ({counts[text]} réponses identiques)" if counts[text] > 1 else "") + "</li>"
+            for text in sorted(counts.index)
+        )
+        status = ", fictives, inventées pour ce jeu de données synthétique" if fictive else ""
         return Html(f'<div class="eig-verbatims"><p><strong>{html.escape(q.text)}</strong> '
-                    f"({len(answers)} réponses libres, {html.escape(GROUP_NAMES[group])}, sans identifiant)"
+                    f"({n}{status}, {html.escape(who)}, sans identifiant)"
                     f"</p><ul>{items}</ul></div>")
 
     # ---- method appendix ---------------------------------------------------
@@ -308,7 +396,18 @@ class Appendix:
         )
         return Html(table_html(shown, "Poids de chaque promotion parmi les répondants et dans la population"))
 
+    def representation_summary(self) -> Html:
+        """One sentence per group: which promotion weighs more among respondents than in the population."""
+        return Html("".join(f"<p>{html.escape(line)}</p>"
+                            for line in representation_summary(self.frames, populations())))
+
+    def precision_summary(self) -> Html:
+        """How far one answer moves a share, and how wide the intervals are, on this run's bases."""
+        return Html(f"<p>{html.escape(precision_summary(self.table, self.confidence))}</p>")
+
     def challenges(self, group: str = "eig") -> Html:
+        if not self.has_challenges:
+            return Html(_note(f"Nombre de répondants ({GROUP_NAMES[group]}) par défi — {NO_CHALLENGE}"))
         dist = answers_per_challenge(self.frames[group])
         shown = pd.DataFrame(
             {
@@ -319,22 +418,44 @@ class Appendix:
         )
         return Html(table_html(shown, f"Nombre de répondants ({GROUP_NAMES[group]}) par défi"))
 
+    def dataset_description(self) -> str:
+        """What kind of data this run reads, in French (calibrated sample, other synthetic data, real answers)."""
+        if self.kind == "calibrated":
+            return ("échantillon synthétique calibré sur les graphiques publiés "
+                    f"({self.survey.metadata['calibrated_to']}) : réponses inventées")
+        if self.kind == "synthetic":
+            return "données synthétiques : réponses inventées, sans lien avec les graphiques du document de travail"
+        return "réponses réelles à l'enquête"
+
     def parameters(self) -> Html:
         """The run's data set and parameters, in French, for the reader."""
-        kind = "synthétique (calibré sur les graphiques du working paper)" if self.survey.synthetic else "réel"
-        sizes = ", ".join(f"{len(f)} {GROUP_NAMES[g]}" for g, f in self.frames.items())
-        promos = ", ".join(map(str, self.promotions)) if self.promotions else "toutes"
-        reading = "pondérée par promotion" if self.weighting == "promotion" else "non pondérée"
-        return Html(
-            "<ul class=\"eig-parameters\">"
-            f"<li>Jeu de données : {html.escape(kind)} — {html.escape(sizes)}</li>"
-            f"<li>Promotions retenues : {html.escape(promos)}</li>"
-            f"<li>Intervalles de confiance : score de Wilson à {html.escape(fmt.pct(self.confidence))}</li>"
-            f"<li>Seuil de diffusion des sous-groupes : {self.min_cell} répondants</li>"
-            f"<li>Lecture principale : {reading}</li>"
-            f"<li>Réponses libres : {'affichées' if self.include_verbatims else 'non affichées'}</li>"
-            "</ul>"
-        )
+        sizes = []
+        for g, f in self.frames.items():
+            split = f["promotion"].value_counts().sort_index()
+            detail = ", ".join(f"promotion {p} : {n}" for p, n in split.items())
+            sizes.append(f"{len(f)} {GROUP_NAMES[g]} ({detail})" if detail else f"0 {GROUP_NAMES[g]}")
+        if self.has_challenges:
+            known = sum(int(f["defi"].notna().sum()) for f in self.frames.values())
+            total = sum(len(f) for f in self.frames.values())
+            challenge = f"indiqué par {known} répondants sur {total}"
+        else:
+            challenge = "non indiqué (lecture par défi non disponible)"
+        if self.include_verbatims:
+            texts = "affichées" + (" (réponses fictives)" if self.kind != "real" else "")
+        else:
+            texts = "non affichées" + (" (réponses réelles, non publiées par défaut)"
+                                       if self.verbatims_setting is None else "")
+        items = [
+            ("Jeu de données", f"{self.dataset_description()} — {', '.join(sizes)}"),
+            ("Défi des répondants", challenge),
+            ("Promotions retenues", fmt.parameter_value("promotions", self.promotions)),
+            ("Intervalles de confiance", f"score de Wilson à {fmt.parameter_value('confidence', self.confidence)}"),
+            ("Seuil de diffusion des sous-groupes", fmt.parameter_value("min_cell", self.min_cell)),
+            ("Lecture principale", fmt.parameter_value("weighting", self.weighting)),
+            ("Réponses libres", texts),
+        ]
+        lines = "".join(f"<li>{html.escape(k)} : {html.escape(v)}</li>" for k, v in items)
+        return Html(f'<ul class="eig-parameters">{lines}</ul>')
 
     # ---- appendix E: the programme in figures ------------------------------------
     def programme_table(self) -> Html:
@@ -363,7 +484,7 @@ class Appendix:
                 "Total recalculé": "—" if check is None else show(check["recomputed"]),
                 "Conforme": "—" if check is None else ("oui" if check["ok"] else "non"),
             })
-        caption = ("Le programme EIG en chiffres (working paper, p. 8) : valeurs publiées et totaux recalculés "
+        caption = ("Le programme EIG en chiffres (document de travail, p. 8) : valeurs publiées et totaux recalculés "
                    "à partir des colonnes (EIG 3 : budget prévisionnel)")
         return Html(table_html(pd.DataFrame(rows), caption))
 
@@ -428,10 +549,10 @@ class Appendix:
             "Promotion": [f"EIG {p}" for p in gap["promotion"]],
             "Indicateur": gap["label"],
             "Site du programme": gap["site"].map(fmt.count),
-            "Working paper (p. 8)": gap["paper"].map(fmt.count),
+            "Document de travail (p. 8)": gap["paper"].map(fmt.count),
             "Écart": gap["gap"].map(lambda v: f"{int(v):+d}"),
         })
-        return Html(table_html(shown, "Effectifs listés sur le site du programme et effectifs du working paper"))
+        return Html(table_html(shown, "Effectifs listés sur le site du programme et effectifs du document de travail"))
 
     # ---- appendix F: the claims check ---------------------------------------------
     @cached_property
@@ -447,24 +568,25 @@ class Appendix:
         return verify_programme_table()
 
     def claims_context(self) -> Html:
-        """What the verdicts mean for this data set, and which population each statement is checked on."""
-        from helpers.claims import SURVEY_PROMOTIONS, calibrated
+        """What the verdicts mean for this kind of data set, and which population each statement is checked on."""
+        from helpers.claims import SURVEY_PROMOTIONS
 
-        if calibrated(self.survey):
-            text = ("Ce jeu de données est l'échantillon synthétique calibré sur les graphiques du working "
-                    "paper : la vérification teste ici la cohérence interne du texte avec ses propres "
+        if self.kind == "calibrated":
+            text = ("Ce jeu de données est l'échantillon synthétique, calibré sur les graphiques du document "
+                    "de travail : la vérification teste ici la cohérence interne du texte avec ses propres "
                     "graphiques, pas ce que valent ses affirmations face aux réponses réelles. Une affirmation "
                     "dont aucun graphique ni tableau publié ne fixe la valeur est dite « non vérifiable sur "
                     "l'échantillon calibré » : sa valeur y a été inventée pour s'accorder au texte.")
-        elif self.survey.synthetic:
-            text = ("Ce jeu de données est synthétique, sans calibrage sur le working paper : les verdicts "
-                    "confrontent les affirmations à des réponses inventées et ne disent rien du programme.")
+        elif self.kind == "synthetic":
+            text = ("Ce jeu de données est synthétique, sans lien avec les graphiques du document de travail : "
+                    "les verdicts confrontent les affirmations à des réponses inventées ; ils montrent le "
+                    "fonctionnement de la vérification, pas ce que valent les affirmations.")
         else:
-            text = ("Ce jeu de données n'est pas un échantillon synthétique : les verdicts confrontent les "
-                    "affirmations du working paper aux réponses de ce jeu de données.")
+            text = ("Ce jeu de données contient des réponses réelles : les verdicts confrontent les "
+                    "affirmations du document de travail à ces réponses.")
         survey = " et ".join(map(str, SURVEY_PROMOTIONS))
         population = (f"Chaque affirmation est vérifiée sur la population dont elle parle : les répondants des "
-                      f"promotions {survey} (celles de l'enquête du working paper), ou la seule promotion "
+                      f"promotions {survey} (celles de l'enquête du document de travail), ou la seule promotion "
                       "qu'elle nomme")
         kept = tuple(self.promotions or ())
         if kept and kept != SURVEY_PROMOTIONS:

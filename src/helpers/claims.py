@@ -22,7 +22,6 @@ import argparse
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ from helpers.fmt import num, signed
 from helpers.granularity import feasible, nearest, shown
 from helpers.indicators import combined_share, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
+from helpers.load import dataset_kind
 from helpers.programme import (
     cell,
     defis_table,
@@ -342,23 +342,9 @@ def missing_population(survey, claim: dict) -> list[tuple[str, int]]:
     return missing
 
 
-@lru_cache(maxsize=1)
-def _sample_declares_calibration() -> bool:
-    path = SAMPLE_DIR / "DATASET.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return "calibrated_to" in (doc or {})
-
-
 def calibrated(survey) -> bool:
-    """True for a data set calibrated to the paper: its DATASET.yaml names it in ``calibrated_to``.
-
-    Until the shipped sample carries that key, a synthetic data set is taken
-    for the calibrated sample (the only synthetic one the project shipped).
-    """
-    metadata = getattr(survey, "metadata", None) or {}
-    if "calibrated_to" in metadata:
-        return bool(metadata["calibrated_to"])
-    return False if _sample_declares_calibration() else bool(survey.synthetic)
+    """True for a data set calibrated to the paper (``calibrated_to`` in its DATASET.yaml)."""
+    return dataset_kind(getattr(survey, "metadata", None) or {}) == "calibrated"
 
 
 def published_charts(path: Path | str = FIGURES_CSV) -> set[tuple[str, str]]:
@@ -496,7 +482,7 @@ def recompute_defis(claim: dict, defis: pd.DataFrame, confidence: float, method:
     measure = claim.get("measure", "source_code")
     if measure != "source_code":
         value = int(chosen[measure].sum())
-        return {"value": float(value), "base": None, "text": f"{value} ({len(chosen)} défi(s) listé(s) sur le site)"}
+        return {"value": float(value), "base": None, "text": f"{value} ({len(chosen)} défi{'s' * (len(chosen) > 1)} listé{'s' * (len(chosen) > 1)} sur le site)"}
     row = source_code_share(chosen, confidence, method).iloc[-1]
     return {"value": 100 * row["share"], "base": int(row["base"]), "count": int(row["count"]),
             "ci_low": 100 * row["ci_low"], "ci_high": 100 * row["ci_high"]}

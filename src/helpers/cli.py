@@ -29,7 +29,7 @@ COMMANDS = {
 def tables_main(argv: list[str]) -> int:
     """Write the indicator tables (respondent and challenge level) for a data set."""
     from helpers import outputs
-    from helpers.indicators import indicator_table
+    from helpers.indicators import challenges_known, indicator_table
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers tables")
@@ -41,7 +41,14 @@ def tables_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
     survey = load_survey(args.data)
-    for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
+    units = [("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")]
+    if not challenges_known(survey, promotions):
+        # Never a copy of the respondent reading under the challenge's name, nor a stale file.
+        (args.out / "tables" / "indicators-defi.csv").unlink(missing_ok=True)
+        print("indicators-defi.csv not written: no respondent names a challenge (column 'defi' absent "
+              "or empty), so there is no challenge-level reading", file=sys.stderr)
+        units = units[:1]
+    for unit, name in units:
         table = indicator_table(
             survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit
         )

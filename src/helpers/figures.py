@@ -362,9 +362,14 @@ def _percent_axis(ax, right: float = 1.0) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.pct(x)))
 
 
-def _masked_text(ax, y: float, min_cell: int, size: float = 8) -> None:
-    ax.text(0.005, y, fmt.masked_note(min_cell), va="center", ha="left", color=MUTED,
+def _masked_text(ax, y: float, min_cell: int, size: float = 8, text: str | None = None) -> None:
+    ax.text(0.005, y, text or fmt.masked_note(min_cell), va="center", ha="left", color=MUTED,
             style="italic", fontsize=size, transform=ax.get_yaxis_transform())
+
+
+def _blank(row, masked: str = fmt.MASKED) -> str:
+    """What stands for a value not drawn: "aucune réponse" when the base is 0, else ``masked``."""
+    return fmt.NO_ANSWER if row is not None and fmt.no_answer(row["base"]) else masked
 
 
 def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
@@ -373,11 +378,11 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
     table = pd.DataFrame({"Option": list(labels)})
     for col, values in (extra or {}).items():
         table[col] = list(values)
-    table["Effectif"] = [fmt.MASKED if _is_masked(r) else fmt.count(r["count"])
+    table["Effectif"] = [_blank(r) if _is_masked(r) else fmt.count(r["count"])
                          for _, r in rows.iterrows()]
     table["Base"] = [fmt.count(b) for b in rows["base"]]
-    table["Part"] = [fmt.MASKED if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
-    table[fmt.ci_label(confidence)] = [fmt.MASKED if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
+    table["Part"] = [_blank(r) if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
+    table[fmt.ci_label(confidence)] = [_blank(r) if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
                                        for _, r in rows.iterrows()]
     return table
 
@@ -421,10 +426,10 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         ax.barh(y[shown], mid[shown], height=0.6, color=SERIES[0], zorder=2)
         ax.errorbar(mid[shown], y[shown], xerr=[mid[shown] - lo[shown], hi[shown] - mid[shown]],
                     fmt="none", ecolor=TEXT, elinewidth=1, capsize=3, zorder=3)
-        right = 1.0 if value == "share" else float(bars["base"].max())  # at most everyone
+        right = 1.0 if value == "share" else max(float(bars["base"].max()), 1.0)  # at most everyone
         for yi, (_, r), m, h, ok in zip(y, bars.iterrows(), mid, hi, shown):
             if not ok:
-                _masked_text(ax, yi, min_cell)
+                _masked_text(ax, yi, min_cell, text=_blank(r, None))
                 continue
             text = (f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})" if value == "share"
                     else f"{fmt.count(r['count'])} ({fmt.pct(r['share'])})")
@@ -499,6 +504,9 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         y = np.arange(len(items))
         for yi, item in zip(y, items):
             known = {lv: s for lv, s in item["shares"].items() if not np.isnan(s)}
+            if fmt.no_answer(item["base"]):
+                _masked_text(ax, yi, min_cell, text=fmt.NO_ANSWER)
+                continue
             if not known:
                 _masked_text(ax, yi, min_cell)
                 any_masked = True
@@ -527,7 +535,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         ax.grid(axis="y", visible=False)
         sns.despine(ax=ax, left=True, bottom=True)
         right = ax.secondary_yaxis("right")
-        right.set_yticks(y, [fmt.MASKED if i["top2"] is None or _is_masked(i["top2"])
+        right.set_yticks(y, [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
                              else f"{fmt.pct(i['top2']['share'])} ({fmt.ci(i['top2']['ci_low'], i['top2']['ci_high'])})"
                              for i in items])
         right.tick_params(length=0)
@@ -556,11 +564,11 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
            f"Part des réponses {_top2_levels(q0)} par item : " + " ; ".join(phrases) + ".")
     data = pd.DataFrame({"Item": [i["label"] for i in items], "Base": [fmt.count(i["base"]) for i in items]})
     for lv in levels:
-        data[q0.label(str(lv))] = [fmt.MASKED if i["rows"][lv] is None or _is_masked(i["rows"][lv])
+        data[q0.label(str(lv))] = [_blank(i["rows"][lv]) if i["rows"][lv] is None or _is_masked(i["rows"][lv])
                                    else fmt.count(i["rows"][lv]["count"]) for i in items]
-    data[f"Part {_top2_levels(q0)}"] = [fmt.MASKED if i["top2"] is None or _is_masked(i["top2"])
+    data[f"Part {_top2_levels(q0)}"] = [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
                                             else fmt.pct(i["top2"]["share"]) for i in items]
-    data[fmt.ci_label(confidence)] = [fmt.MASKED if i["top2"] is None or _is_masked(i["top2"])
+    data[fmt.ci_label(confidence)] = [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
                                       else fmt.ci(i["top2"]["ci_low"], i["top2"]["ci_high"]) for i in items]
     name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
@@ -640,7 +648,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                 r = lookup.get((cat, key))
                 yy = yi + offset
                 if r is None or _is_masked(r):
-                    _masked_text(ax, yy, min_cell, size=7.5)
+                    _masked_text(ax, yy, min_cell, size=7.5, text=_blank(r, None))
                     continue
                 share = float(r["share"])
                 ax.barh(yy, share, height=height * 0.92, color=colour, hatch=hatch, edgecolor=WHITE,

@@ -2,8 +2,8 @@
 
 One module so that "62 %" is written the same way in a chart, its alt text,
 a notebook sentence and the claims table: decimal comma, narrow no-break space
-(U+202F) before "%" and between thousands, en dash in intervals, and "masqué"
-for a suppressed (or missing) value. Rounding is half-up on the decimal value,
+(U+202F) before "%" and between thousands, en dash in intervals, "masqué"
+for a suppressed (or missing) value and "aucune réponse" when the base is 0. Rounding is half-up on the decimal value,
 as done by hand, not Python's round-half-even on the binary float.
 """
 
@@ -14,6 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 NNBSP = "\u202f"
 EN_DASH = "\u2013"
 MASKED = "masqué"
+#: What a share of nobody is written as: a base of 0 hides nothing, it has no value.
+NO_ANSWER = "aucune réponse"
+
+
+def no_answer(base) -> bool:
+    """True when nobody answered (base 0): the value is "aucune réponse", not "masqué"."""
+    return not is_missing(base) and float(base) == 0
 
 
 def is_missing(value) -> bool:
@@ -76,6 +83,13 @@ def ci(low, high, digits: int = 0) -> str:
     return f"{_french(_round(low, digits, 2))}{EN_DASH}{_french(_round(high, digits, 2))}{NNBSP}%"
 
 
+def points(share_gap, digits: int = 1) -> str:
+    """A gap between two shares in percentage points: ``0.032`` → ``"3,2 points de pourcentage"``."""
+    text = num(100 * share_gap, digits)
+    plural = abs(_round(share_gap, digits, 2)) >= 2
+    return f"{text} point{'s' if plural else ''} de pourcentage"
+
+
 def count(value) -> str:
     """A count; a weighted (non-integer) count keeps one decimal."""
     if is_missing(value):
@@ -104,7 +118,9 @@ def masked_note(min_cell: int | None = 3) -> str:
 
 def share_phrase(share, n, base, low, high, *, confidence: float = 0.95,
                  min_cell: int | None = 3, digits: int = 0) -> str:
-    """``"62 % (13 sur 21), IC 95 % 41–79 %"``, or the masked note with its base."""
+    """``"62 % (13 sur 21), IC 95 % 41–79 %"``, the masked note with its base, or "aucune réponse"."""
+    if no_answer(base):
+        return NO_ANSWER
     if is_missing(share) or is_missing(n):
         return f"{masked_note(min_cell)}, base {count(base)}"
     return (f"{pct(share, digits)} ({count_of(n, base)}), "
@@ -115,3 +131,37 @@ def row_phrase(row, *, confidence: float = 0.95, min_cell: int | None = 3, digit
     """:func:`share_phrase` for one row of the indicator table (mapping or Series)."""
     return share_phrase(row["share"], row["count"], row["base"], row["ci_low"], row["ci_high"],
                         confidence=confidence, min_cell=min_cell, digits=digits)
+
+#: Parameters of a run (papermill names) as a reader reads them, in display order.
+PARAMETER_LABELS = {
+    "data_dir": "Données",
+    "out_dir": "Dossier de sortie",
+    "promotions": "Promotions retenues",
+    "confidence": "Niveau de confiance des intervalles",
+    "min_cell": "Seuil de diffusion des sous-groupes",
+    "weighting": "Lecture principale",
+    "include_verbatims": "Réponses libres",
+}
+
+
+def parameter_value(name: str, value) -> str:
+    """One run parameter in French words: ``include_verbatims=None`` → ``"automatique (…)"``."""
+    if name == "promotions":
+        return ", ".join(str(p) for p in value) if value else "toutes"
+    if name == "confidence":
+        return pct(value, 0 if _round(value, 0, 2) == _round(value, 3, 2) else 1)
+    if name == "min_cell":
+        return f"{count(value)} répondants"
+    if name == "weighting":
+        return {"none": "non pondérée", "promotion": "pondérée par promotion"}.get(value, str(value))
+    if name == "include_verbatims":
+        if value is None or value == "auto":
+            return "automatique (affichées seulement sur des données synthétiques)"
+        return "affichées" if value in (True, "true") else "non affichées"
+    return str(value)
+
+
+def describe_parameters(params: dict) -> list[tuple[str, str]]:
+    """(French label, French value) for each parameter, known ones first in their order."""
+    known = [(PARAMETER_LABELS[k], parameter_value(k, params[k])) for k in PARAMETER_LABELS if k in params]
+    return known + [(k, str(v)) for k, v in params.items() if k not in PARAMETER_LABELS]

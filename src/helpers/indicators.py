@@ -20,7 +20,8 @@ share, ``count`` = share × base (not an integer: a rescaled head count),
 
 ``unit="defi"`` is the challenge-level sensitivity reading: one vote per
 challenge (see :func:`defi_votes`); it is unweighted (the weights represent
-people, not challenges).
+people, not challenges). When no respondent names a challenge it raises
+:class:`NoChallengeError` rather than return the respondent reading relabelled.
 
 Respondents are read once per question (one ``bincount`` per stratum ×
 answer); every row is then a sum over strata (see :class:`Tally`).
@@ -138,6 +139,19 @@ def unit_keys(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     """Unit of each row: its challenge, or the respondent alone when the challenge is unknown."""
     key = frame["defi"].astype("string").fillna("respondent:" + frame["respondent_id"].astype("string"))
     return pd.factorize(key, sort=True)
+
+
+def challenges_known(survey, promotions=None) -> bool:
+    """True when at least one respondent of these promotions names a challenge (``defi``).
+
+    Without any, the challenge-level reading would be the respondent-level one
+    under another name: it is not available, and callers say so.
+    """
+    return any(restrict(frame, promotions)["defi"].notna().any() for frame in survey.frames.values())
+
+
+class NoChallengeError(ValueError):
+    """The challenge-level reading was asked of data that name no challenge."""
 
 
 def defi_votes(frame: pd.DataFrame, questions: Iterable[Question]) -> pd.DataFrame:
@@ -298,7 +312,7 @@ def cell(options, counts, shares, base, missing, n_eff) -> dict:
         "count": np.asarray(counts, float),
         "share": np.asarray(shares, float),
         "missing": np.full(k, int(missing)),
-        "n_eff": np.full(k, float(n_eff)),
+        "n_eff": np.full(k, float(n_eff) if base else np.nan),  # nobody answered: no effective size
     }
 
 
@@ -394,6 +408,9 @@ def indicator_table(
     check_confidence(confidence)
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    if unit == "defi" and not challenges_known(survey, promotions):
+        raise NoChallengeError("no respondent names a challenge (column 'defi' absent or empty): "
+                               "the challenge-level reading is not available for these data")
     weigh = unit == "respondent"
     pops = populations() if pops is None and weigh else pops
     tallies = group_tallies(survey, promotions, unit)

@@ -44,6 +44,9 @@ __all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "norm"
 
 #: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 DATASET_FILE = "DATASET.yaml"
+#: Kinds of data set (see :func:`dataset_kind`): synthetic and calibrated on the paper's
+#: charts (``calibrated_to:`` names the paper), other synthetic data, real answers.
+KINDS = ("calibrated", "synthetic", "real")
 GROUP_LABELS = {"eig": "EIG", "mentor": "mentors"}
 TRUE_CELLS = {"1", "1.0", "oui", "yes", "y", "vrai", "true", "x"}
 FALSE_CELLS = {"0", "0.0", "non", "no", "n", "faux", "false"}
@@ -72,6 +75,11 @@ class Survey:
     imports: dict[str, ImportSummary] = field(default_factory=dict)
     #: The mapping file applied, if any (the report's provenance names it with its SHA-256).
     mapping: Path | None = None
+
+    @property
+    def kind(self) -> str:
+        """``calibrated``, ``synthetic`` or ``real`` (see :func:`dataset_kind`)."""
+        return dataset_kind(self.metadata)
 
 
 @dataclass
@@ -656,7 +664,28 @@ def read_metadata(data_dir: Path | str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(str(path), None, None, None, f"a YAML mapping ({type(err).__name__})")]
     if not isinstance(doc, dict) or not isinstance(doc.get("synthetic", False), bool):
         return {}, [Problem(str(path), None, "synthetic", None, "a YAML mapping with 'synthetic: true' or 'false'")]
+    calibrated = doc.get("calibrated_to")
+    if calibrated is not None and (not isinstance(calibrated, str) or not calibrated.strip() or not doc.get("synthetic")):
+        return {}, [Problem(str(path), None, "calibrated_to", None if calibrated is None else str(calibrated),
+                            "the name of the document the synthetic data were calibrated on, "
+                            "with 'synthetic: true' (or no 'calibrated_to' key)")]
     return doc, []
+
+
+def dataset_kind(metadata: dict) -> str:
+    """Which of :data:`KINDS` a data set is, from its sidecar (no sidecar: real answers).
+
+    The report words things differently for each: only data calibrated on the paper
+    reproduce its charts by construction.
+    """
+    if not metadata.get("synthetic", False):
+        return "real"
+    return "calibrated" if metadata.get("calibrated_to") else "synthetic"
+
+
+def kind_of(data_dir: Path | str) -> str:
+    """:func:`dataset_kind` of the data set in ``data_dir`` (an unreadable sidecar reads as real)."""
+    return dataset_kind(read_metadata(data_dir)[0])
 
 
 def is_synthetic(data_dir: Path | str) -> bool:

@@ -1,17 +1,22 @@
-"""Who was asked and who answered: response rates and representation by promotion.
+"""Who was asked and who answered: response rates, representation by promotion, precision.
 
 The paper's limits (one promotion over-represented, several answers for one
-challenge) are shown with numbers computed here, each with its base.
+challenge, small bases) are shown with numbers computed here, each with its
+base, and the sentences that describe them are written from those numbers, so
+they hold for whatever data set the run reads.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from helpers import fmt
 from helpers.intervals import proportion_interval
 from helpers.programme import populations
 
 GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
+#: Group names inside a French sentence.
+IN_SENTENCE = {"eig": "EIG", "mentor": "mentors"}
 
 
 def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, pops: dict | None = None) -> pd.DataFrame:
@@ -76,3 +81,53 @@ def answers_per_challenge(frame: pd.DataFrame) -> pd.DataFrame:
     dist = per.groupby("respondents").size().rename("challenges").reset_index()
     dist["respondents_total"] = dist["respondents"] * dist["challenges"]
     return dist.sort_values("respondents").reset_index(drop=True)
+
+
+def representation_summary(frames: dict[str, pd.DataFrame], pops: dict | None = None) -> list[str]:
+    """One French sentence per group: the promotions that weigh most and least among respondents
+    relative to their population (from :func:`representation`)."""
+    rep = representation(frames, pops) if any(len(f) for f in frames.values()) else pd.DataFrame()
+    lines = []
+    for group in frames:
+        part = rep[rep["group"] == group] if not rep.empty else rep
+        name = IN_SENTENCE.get(group, group)
+        if part.empty:
+            lines.append(f"Aucun répondant parmi les {name} des promotions retenues.")
+            continue
+        if len(part) == 1:
+            lines.append(f"Les {name} répondants appartiennent tous à la promotion {part['promotion'].iloc[0]} : "
+                         "la pondération par promotion ne change rien pour eux.")
+            continue
+        over = part.loc[part["ratio"].idxmax()]
+        under = part.loc[part["ratio"].idxmin()]
+
+        def weight(r) -> str:
+            return (f"{fmt.pct(r['share_of_respondents'])} des répondants pour "
+                    f"{fmt.pct(r['share_of_population'])} de la population")
+
+        if fmt.pct(over["share_of_respondents"]) == fmt.pct(over["share_of_population"]) and \
+                fmt.pct(under["share_of_respondents"]) == fmt.pct(under["share_of_population"]):
+            lines.append(f"Parmi les {name} répondants, chaque promotion pèse à peu près autant que dans la "
+                         "population (écart de moins d'un point de pourcentage).")
+            continue
+        lines.append(f"Parmi les {name} répondants, la promotion {over['promotion']} est la plus représentée au "
+                     f"regard de sa population ({weight(over)}), la promotion {under['promotion']} la moins "
+                     f"représentée ({weight(under)}).")
+    return lines
+
+
+def precision_summary(table: pd.DataFrame, confidence: float = 0.95) -> str:
+    """What the bases of this run allow, in French: how far one answer moves a share, how wide the
+    intervals of whole-group shares are (unweighted rows of the indicator table, ``base > 0``)."""
+    rows = table[(table["subgroup"] == "all") & (table["weighting"] == "none")
+                 & table["group"].isin(["eig", "mentor"]) & (table["base"] > 0) & (table["option"] != "top2")]
+    if rows.empty:
+        return "Aucune question n'a reçu de réponse dans les données de cette exécution."
+    low, high = int(rows["base"].min()), int(rows["base"].max())
+    bases = f"{low} réponses" if low == high else f"de {low} à {high} réponses"
+    moves = fmt.points(1 / low) if low == high else f"{fmt.num(100 / high, 1)} à {fmt.points(1 / low)}"
+    widths = (rows["ci_high"] - rows["ci_low"]).dropna()
+    return (f"Les questions ont reçu {bases} par groupe (EIG, mentors) : une seule réponse y déplace une part "
+            f"de {moves}. Les intervalles de confiance à {fmt.pct(confidence)} des parts "
+            f"du groupe entier ont une largeur médiane de {fmt.points(float(widths.median()), 0)}, "
+            f"et jusqu'à {fmt.points(float(widths.max()), 0)}.")

@@ -1,8 +1,9 @@
 """The paper's charts as published (``data/published/figures.csv``) beside the recomputed values.
 
 Each appendix shows, under a chart of the paper, what the paper printed and
-what the data gives, category by category, so a reader sees the chart is
-reproduced (on the synthetic sample) or where real data departs from it.
+what the data gives, category by category, so a reader sees where the data
+departs from the paper — and, on the sample calibrated on these very values,
+that they agree by construction.
 """
 
 from __future__ import annotations
@@ -32,19 +33,27 @@ def _round_like(value: float, published: str) -> Decimal:
     return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+#: How a published value was obtained (the ``read`` column of figures.csv), in French.
+READINGS = {"exact": "valeur imprimée", "estimated": "lue sur l'axe du graphique"}
+
+
 def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: str) -> pd.DataFrame:
     """Published vs recomputed for one chart (unweighted, whole group, as the paper did).
 
     Counts are compared as counts; percentages after rounding the recomputed
-    share the way the paper printed it. ``match`` is True when they are equal.
+    share the way the paper printed it. ``match`` is True when they are equal;
+    ``comparable`` is False when nobody answered (base 0: nothing to compare,
+    neither a match nor a difference); a category absent from the indicators
+    stays comparable and does not match. ``read`` says whether the paper printed
+    the value or it was read off the chart's axis.
     """
     rows = []
     chart = published[published["figure_id"] == figure_id]
     ind = indicators[(indicators["subgroup"] == "all") & (indicators["weighting"] == "none")]
     for _, p in chart.iterrows():
         hit = ind[(ind["question_id"] == p["question_id"]) & (ind["option"] == p["option"]) & (ind["group"] == p["group"])]
-        if hit.empty:
-            recomputed, base = None, None
+        if hit.empty or int(hit.iloc[0]["base"]) == 0:
+            recomputed, base = None, (0 if not hit.empty else None)
         else:
             r = hit.iloc[0]
             base = int(r["base"])
@@ -63,6 +72,8 @@ def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: st
                 "published": float(published_value),
                 "recomputed": None if recomputed is None else float(recomputed),
                 "base": base,
+                "read": p["read"],
+                "comparable": base != 0,
                 "match": recomputed is not None and recomputed == published_value,
             }
         )

@@ -15,7 +15,8 @@ editing HTML afterwards:
   ``details``, ``table`` …) and escapes anything else, so hostile markup shows as text.
 - The template writes its own ``<head>``: inline CSS only, no require.js, MathJax,
   widget manager or any other URL, so no request leaves the page.
-- Every page carries the provenance footer and, for the synthetic sample, the banner.
+- Every page carries the provenance footer and, for synthetic data, the banner of its kind
+  (calibrated on the paper's charts, or not).
 
 The run date is the only varying part of a page; it lives in one
 ``<time class="run-date">`` element (masked by ``helpers.manifest``) and follows
@@ -48,8 +49,8 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
-from helpers import PROJECT_ROOT, outputs
-from helpers.load import is_synthetic
+from helpers import PROJECT_ROOT, fmt, outputs
+from helpers.load import is_synthetic, kind_of  # noqa: F401 (is_synthetic: re-exported)
 from helpers.mapping import mapping_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -57,8 +58,15 @@ TEMPLATE_NAME = "eig"
 #: Pygments style of the code view; every token colour has ≥ 4.5:1 contrast on white
 #: (checked by tests/test_render.py).
 CODE_STYLE = "xcode"
-BANNER = "Données synthétiques — illustration de la méthode, pas les résultats réels de l’enquête"
-SITE_TITLE = "Annexes du working paper"
+#: Banner of each kind of data set (``helpers.load.dataset_kind``); real answers get none.
+BANNER = "Données synthétiques — réponses inventées, pas les résultats réels de l’enquête"
+CALIBRATED_BANNER = ("Données synthétiques calibrées sur les graphiques publiés du document de travail — "
+                     "illustration de la méthode, pas les résultats réels de l’enquête")
+BANNERS = {"calibrated": CALIBRATED_BANNER, "synthetic": BANNER, "real": ""}
+#: How the footer names each kind of data set.
+KIND_NOTES = {"calibrated": "échantillon synthétique calibré sur le document de travail",
+              "synthetic": "données synthétiques", "real": "réponses réelles"}
+SITE_TITLE = "Annexes du document de travail"
 SUBTITLE = "Programme Entrepreneurs d’intérêt général (EIG) — étude d’impact 2019"
 STUDY = (
     "Cette étude mesure ce que le programme Entrepreneurs d’intérêt général (EIG) a changé "
@@ -66,7 +74,8 @@ STUDY = (
     "numérique et rôle du programme, à partir des enquêtes menées auprès des entrepreneurs et "
     "de leurs mentors. "
     "Ces annexes reproduisent, à partir des données et du code, chaque tableau et chaque figure "
-    "du working paper de 2019, avec leurs intervalles de confiance."
+    "du document de travail « Mesurer l’impact d’un programme après 3 ans » (Etalab, 2019), "
+    "avec leurs intervalles de confiance."
 )
 #: Files of a data set, as the Makefile lists them (``DATA_FILES``).
 DATA_PATTERNS = ("*.csv", "*.tsv", "*.txt", "*.xlsx", "*.sav", "*.yaml")
@@ -284,14 +293,26 @@ class Provenance:
     commit: str
     dirty: bool
     data_dir: str
-    synthetic: bool
     files: tuple[tuple[str, str], ...]
-    parameters: tuple[tuple[str, str], ...]
+    parameters: tuple[tuple[str, str], ...]  # (French label, French value)
     versions: tuple[tuple[str, str], ...]
     run_date: str
-    banner: str = BANNER
+    kind: str = "synthetic"
+    command: str = ""
     #: (path, SHA-256) of the mapping.yaml applied to the exports, if any.
     mapping: tuple[str, str] | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        return self.kind != "real"
+
+    @property
+    def banner(self) -> str:
+        return BANNERS[self.kind]
+
+    @property
+    def kind_note(self) -> str:
+        return KIND_NOTES[self.kind]
 
 
 def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
@@ -354,6 +375,27 @@ def _versions() -> tuple[tuple[str, str], ...]:
     return (("Python", platform.python_version()), *((name, get(name)) for name in VERSIONED))
 
 
+#: Make variable of each notebook parameter (the Makefile's names).
+MAKE_VARIABLES = {"data_dir": "DATA", "out_dir": "OUT", "promotions": "PROMOTIONS", "confidence": "CONFIDENCE",
+                  "min_cell": "MIN_CELL", "weighting": "WEIGHTING", "include_verbatims": "INCLUDE_VERBATIMS"}
+
+
+def make_command(parameters: dict) -> str:
+    """The ``make report`` line that reruns with these parameters (known ones only)."""
+    words = ["make", "report"]
+    for key, variable in MAKE_VARIABLES.items():
+        if key not in parameters:
+            continue
+        value = parameters[key]
+        if key == "promotions":
+            value = " ".join(map(str, value or []))
+        elif key == "include_verbatims":
+            value = "auto" if value is None else str(bool(value)).lower()
+        text = str(value)
+        words.append(f'{variable}="{text}"' if (" " in text or not text) else f"{variable}={text}")
+    return " ".join(words)
+
+
 def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
     data = Path(data_dir if data_dir is not None else parameters.get("data_dir", "."))
     commit, dirty = git_state()
@@ -361,13 +403,14 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
         commit=commit,
         dirty=dirty,
         data_dir=data.as_posix(),
-        synthetic=is_synthetic(data),
         files=fingerprints(data),
-        parameters=tuple((key, repr(value)) for key, value in parameters.items()),
+        parameters=tuple(fmt.describe_parameters(parameters)),
         versions=_versions(),
         run_date=run_date(),
         mapping=next(((p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in [mapping_path(data)] if p),
                      None),
+        kind=kind_of(data),
+        command=make_command(parameters),
     )
 
 

@@ -1,7 +1,7 @@
 """The synthetic sample: invented answers calibrated to the paper's charts.
 
 Real answers are confidential, so the repository ships a sample that reproduces
-every published chart exactly. How many respondents give each answer comes from
+every published chart exactly (its sidecar names the paper in ``calibrated_to``). How many respondents give each answer comes from
 ``data/sample/calibration.yaml``; this module only decides who gives it (seeded
 shuffles) and writes the files byte for byte the same on every run.
 """
@@ -22,9 +22,13 @@ from helpers.load import DATASET_FILE
 
 CALIBRATION = SAMPLE_DIR / "calibration.yaml"
 ID_PREFIX = {"eig": "E", "mentor": "M"}
+#: What the sample is calibrated on (``calibrated_to`` in DATASET.yaml): the report then says
+#: that its charts agree with the paper's by construction.
+CALIBRATED_TO = "Etalab, « Mesurer l'impact d'un programme après 3 ans », document de travail, juin 2019"
 DESCRIPTION = (
-    "Échantillon synthétique : réponses inventées, calibrées pour reproduire exactement "
-    "les graphiques du working paper EIG 2019 (21 EIG, 13 mentors). Aucune réponse réelle."
+    "Échantillon synthétique : réponses inventées, calibrées pour reproduire exactement les graphiques "
+    "publiés du document de travail « Mesurer l'impact d'un programme après 3 ans » ; les réponses libres "
+    "sont fictives. Aucune réponse réelle."
 )
 
 
@@ -151,6 +155,7 @@ def to_csv(people: list[dict], codebook: Codebook) -> str:
 def dataset_sidecar(calibration: dict) -> str:
     doc = {
         "synthetic": True,
+        "calibrated_to": CALIBRATED_TO,
         "description": DESCRIPTION,
         "generator": "python -m helpers sample-data (helpers.sample)",
         "calibration": "data/sample/calibration.yaml",
