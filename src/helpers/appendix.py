@@ -64,6 +64,11 @@ def _join(*parts) -> Html:
     return Html("".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in parts))
 
 
+def _top2_levels_text(question) -> str:
+    """``"4–5"``: the top-2 levels of a scale, as written in tables."""
+    return f"{question.top2[0]}{fmt.EN_DASH}{question.top2[-1]}"
+
+
 def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
 
@@ -72,7 +77,7 @@ class Appendix:
     """The data, parameters and indicator tables of one notebook run."""
 
     def __init__(self, data_dir="data/sample", out_dir="outputs", promotions=(1, 2), confidence=0.95,
-                 min_cell=3, weighting="none", include_verbatims=None):
+                 min_cell=3, weighting="none", include_verbatims=None, fpc=True):
         self.data_dir = resolve(data_dir)
         self.out_dir = resolve(out_dir)
         self.promotions = list(promotions) if promotions else None
@@ -81,6 +86,7 @@ class Appendix:
         if weighting not in ("none", "promotion"):
             raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
         self.weighting = weighting
+        self.fpc = bool(fpc)
         self.survey = load_survey(self.data_dir)
         self.include_verbatims = self.survey.synthetic if include_verbatims is None else bool(include_verbatims)
         self.codebooks = self.survey.codebooks
@@ -90,7 +96,7 @@ class Appendix:
     @cached_property
     def table(self) -> pd.DataFrame:
         return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions)
+                               promotions=self.promotions, fpc=self.fpc)
 
     @cached_property
     def defi_table(self) -> pd.DataFrame:
@@ -158,7 +164,7 @@ class Appendix:
         title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
                                        title=title, name=f"{figure_id}_{group}"))
-        parts = [figure, self.published_check(figure_id)]
+        parts = [figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
             parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.num(100 * gap, 1)} "
@@ -168,6 +174,40 @@ class Appendix:
                                                          title=title, name=f"{figure_id}_{group}_ponderation",
                                                          **self._kw())))
         return _join(*parts)
+
+    def item_flags(self, questions, group: str) -> Html:
+        """A note per item whose promotion strata are off: answers outside the promotions it concerns, or none.
+
+        Counts under ``min_cell`` are written "moins de N" (a promotion cell).
+        """
+        from helpers.indicators import answer_matrix
+        from helpers.weighting import stratum_flags
+
+        sources = ("eig", "mentor") if group == "both" else (group,)
+        lines = []
+        for q in questions:
+            answered: dict[int, int] = {}
+            for source in sources:
+                frame = self.frames[source]
+                mask, _ = answer_matrix(frame, self.question(q.id, source))
+                for p, n in frame.loc[mask, "promotion"].value_counts().items():
+                    answered[int(p)] = answered.get(int(p), 0) + int(n)
+            kept = self.promotions or sorted({int(p) for g in sources for p in self.frames[g]["promotion"].dropna()})
+            for kind, promotion, n in stratum_flags(answered, kept, q.promotions):
+                item = q.item or q.text
+                if kind == "outside":
+                    said = fmt.count(n) if n >= self.min_cell else f"moins de {self.min_cell}"
+                    lines.append(f"« {item} » : {said} réponse(s) de la promotion {promotion}, que la question ne "
+                                 f"concerne pas (promotion(s) {', '.join(map(str, q.promotions))} seulement) ; "
+                                 "elles comptent dans la base et, pondérées, parleraient pour toute la promotion "
+                                 f"{promotion}.")
+                else:
+                    lines.append(f"« {item} » : aucune réponse de la promotion {promotion} ; la part pondérée ne "
+                                 "représente que les autres promotions.")
+        if not lines:
+            return Html("")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        return Html(f'<div class="eig-note eig-strata"><p>Strates de promotion à signaler :</p><ul>{items}</ul></div>')
 
     def published_check(self, figure_id: str) -> Html:
         """Published vs recomputed values of one chart, as a table."""
@@ -204,14 +244,18 @@ class Appendix:
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
         r = combined_share(self.survey, question_id, options, group=group, promotion=self.promotions,
-                           confidence=self.confidence, weighting=self.weighting)
+                           confidence=self.confidence, weighting=self.weighting, fpc=self.fpc)
         labels = " ou ".join(f"« {q.label(o)} »" for o in options)
         reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
         phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
                                   confidence=self.confidence, min_cell=None)
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
+        bounds = ""
+        if not pd.isna(r["nr_low"]):
+            bounds = (f" ; {fmt.nr_bounds_phrase(r['nr_low'], r['nr_high'], r['population'], r['base'])}")
         return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
-                    f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}.</p>")
+                    f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}"
+                    f"{html.escape(bounds)}.</p>")
 
     def by_promotion(self, question_ids, group: str = "eig") -> Figure:
         """The same question by promotion (small cells masked)."""
@@ -224,7 +268,9 @@ class Appendix:
     def _grouped(self, question_ids, group: str, by: str) -> Figure:
         questions = self.questions(question_ids, group)
         target = questions if len(questions) > 1 else questions[0]
-        return self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
+        figure = self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
+        flags = self.item_flags(questions, group)
+        return _join(figure, flags) if flags.html else figure
 
     def challenge_level(self, question_id: str, group: str = "eig") -> Html:
         """Respondent-level vs one-vote-per-challenge shares for one question."""
@@ -269,6 +315,54 @@ class Appendix:
                      "le test porte sur les effectifs complets.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
+    def paired(self, before_id: str, after_id: str, group: str = "eig") -> Html:
+        """Before/after asked to the same respondents: changes per respondent and exact paired tests."""
+        from helpers.compare import paired_change
+
+        q = self.question(before_id, group)
+        r = paired_change(self.survey, before_id, after_id, group, self.promotions)
+        n = r["pairs"]
+        share = (lambda k: fmt.pct(k / n)) if n else (lambda k: "—")
+        changes = pd.DataFrame({
+            "Évolution entre avant et après": ["En hausse", "Identique", "En baisse", "Total"],
+            "Répondants": [fmt.count(r[k]) for k in ("up", "same", "down")] + [fmt.count(n)],
+            "Part": [share(r[k]) for k in ("up", "same", "down")] + [share(n)],
+        })
+        top = _top2_levels_text(q)
+        (both, before_only), (after_only, neither) = r["top2"]
+        cross = pd.DataFrame({
+            "Avant": [f"Note {top}", "Note inférieure", "Total"],
+            f"Après : note {top}": [fmt.count(both), fmt.count(after_only), fmt.count(both + after_only)],
+            "Après : note inférieure": [fmt.count(before_only), fmt.count(neither), fmt.count(before_only + neither)],
+            "Total": [fmt.count(both + before_only), fmt.count(after_only + neither), fmt.count(n)],
+        })
+        alpha = 1 - self.confidence
+        who = GROUP_NAMES[group]
+        if r["up"] + r["down"] == 0:
+            verdict = "aucun répondant n'a changé de note : rien à tester"
+        elif r["sign_p"] < alpha:
+            direction = "hausse" if r["up"] > r["down"] else "baisse"
+            verdict = (f"un tel déséquilibre entre hausses et baisses serait improbable (p = "
+                       f"{fmt.num(r['sign_p'], 3)}) si les répondants n'avaient pas changé d'avis dans un sens "
+                       f"plutôt que l'autre : la {direction} est nette au seuil de {fmt.pct(alpha)}")
+        else:
+            verdict = (f"p = {fmt.num(r['sign_p'], 3)} : les données ne distinguent pas ces changements "
+                       f"d'un simple hasard au seuil de {fmt.pct(alpha)}")
+        reading = (
+            f"Sur {fmt.count(n)} {who} ayant répondu aux deux questions ({fmt.count(r['incomplete'])} sans l'une "
+            f"des deux réponses), {fmt.count(r['up'])} donnent une note plus haute après qu'avant, "
+            f"{fmt.count(r['same'])} la même et {fmt.count(r['down'])} une note plus basse. Test du signe exact "
+            f"(sur les {fmt.count(r['up'] + r['down'])} qui ont changé) : {verdict}. Pour la note {top}, "
+            f"{fmt.count(after_only)} l'atteignent après sans l'avoir eue avant et {fmt.count(before_only)} "
+            f"la perdent ; test exact de McNemar sur ces paires discordantes : p = {fmt.num(r['mcnemar_p'], 3)}. "
+            "Les deux tests portent sur les mêmes personnes interrogées deux fois, pas sur deux échantillons "
+            "indépendants. La note « avant » a été donnée après le défi, de mémoire : le changement mesuré est "
+            "celui que les répondants déclarent, pas une mesure prise avant le programme."
+        )
+        return _join(Html(table_html(changes, f"{q.text} — changement de note par répondant ({who})")),
+                     Html(table_html(cross, f"Note {top} avant et après, mêmes répondants ({who})")),
+                     Html(f'<p class="eig-paired">{html.escape(reading)}</p>'))
+
     def verbatims(self, question_id: str, group: str = "eig") -> Html:
         """Free-text answers, in alphabetical order, without who wrote them (and only if allowed)."""
         q = self.question(question_id, group)
@@ -282,18 +376,20 @@ class Appendix:
 
     # ---- method appendix ---------------------------------------------------
     def response_rates(self) -> Html:
-        rates = response_rates(self.frames, self.confidence, populations())
+        """Respondents over head count: a complete count, so no interval (nothing was sampled)."""
+        rates = response_rates(self.frames, pops=populations())
         shown = pd.DataFrame(
             {
                 "Groupe": [GROUP_NAMES[g] for g in rates["group"]],
                 "Promotion": ["ensemble" if p == "all" else p for p in rates["promotion"]],
                 "Population": rates["population"].map(fmt.count),
                 "Répondants": rates["respondents"].map(fmt.count),
+                "Non-répondants": (rates["population"] - rates["respondents"]).map(fmt.count),
                 "Taux de réponse": rates["rate"].map(fmt.pct),
-                fmt.ci_label(self.confidence): [fmt.ci(lo, hi) for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
             }
         )
-        return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du programme, p. 8)"))
+        return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du "
+                                      "programme, p. 8 ; comptage complet, sans intervalle)"))
 
     def representation(self) -> Html:
         rep = representation(self.frames, populations())
@@ -329,7 +425,8 @@ class Appendix:
             "<ul class=\"eig-parameters\">"
             f"<li>Jeu de données : {html.escape(kind)} — {html.escape(sizes)}</li>"
             f"<li>Promotions retenues : {html.escape(promos)}</li>"
-            f"<li>Intervalles de confiance : score de Wilson à {html.escape(fmt.pct(self.confidence))}</li>"
+            f"<li>Intervalles de confiance : score de Wilson à {html.escape(fmt.pct(self.confidence))}"
+            f"{', avec correction de population finie' if self.fpc else ', sans correction de population finie'}</li>"
             f"<li>Seuil de diffusion des sous-groupes : {self.min_cell} répondants</li>"
             f"<li>Lecture principale : {reading}</li>"
             f"<li>Réponses libres : {'affichées' if self.include_verbatims else 'non affichées'}</li>"

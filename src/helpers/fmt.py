@@ -115,3 +115,12 @@ def row_phrase(row, *, confidence: float = 0.95, min_cell: int | None = 3, digit
     """:func:`share_phrase` for one row of the indicator table (mapping or Series)."""
     return share_phrase(row["share"], row["count"], row["base"], row["ci_low"], row["ci_high"],
                         confidence=confidence, min_cell=min_cell, digits=digits)
+
+
+def nr_bounds_phrase(low, high, population, base, digits: int = 0) -> str:
+    """``"bornes de non-réponse 33–79 % des 39 personnes (18 sans réponse)"`` (Manski bounds)."""
+    if is_missing(low) or is_missing(high):
+        return f"bornes de non-réponse {MASKED}"
+    silent = count(float(population) - float(base))
+    return (f"bornes de non-réponse {ci(low, high, digits)} des {count(population)} personnes "
+            f"({silent} sans réponse)")

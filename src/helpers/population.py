@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.intervals import proportion_interval
 from helpers.programme import populations
 
 GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
 
 
-def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, pops: dict | None = None) -> pd.DataFrame:
-    """Respondents over population per group and promotion, plus the group total (Wilson interval).
+def response_rates(frames: dict[str, pd.DataFrame], pops: dict | None = None) -> pd.DataFrame:
+    """Respondents over population per group and promotion, plus the group total.
 
-    Only promotions with respondents or a known population among those answered appear;
-    the interval treats respondents as a draw from the promotion (a reading aid, not a claim
-    of random response).
+    Only promotions with respondents appear. A complete count: nothing was
+    sampled, so no interval (the uncertainty is in who did not answer, see
+    ``helpers.nonresponse``).
     """
     pops = populations() if pops is None else pops
     rows = []
@@ -32,7 +31,6 @@ def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, po
             else:
                 answered = int((frame["promotion"] == promotion).sum())
                 population = pops.get((group, promotion), 0)
-            low, high = proportion_interval(answered, population, confidence)
             rows.append(
                 {
                     "group": group,
@@ -40,8 +38,6 @@ def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, po
                     "population": population,
                     "respondents": answered,
                     "rate": answered / population if population else float("nan"),
-                    "ci_low": low,
-                    "ci_high": high,
                 }
             )
     return pd.DataFrame(rows)
