@@ -1,6 +1,5 @@
 """Response rates and representation, on hand-computed values."""
 
-
 import pandas as pd
 import pytest
 

@@ -144,7 +144,8 @@ class Appendix:
         return figure
 
     def _draw(self, questions, group: str, table: pd.DataFrame | None = None, value: str = "share",
-              weighting: str | None = None, title: str | None = None, name: str | None = None) -> Figure:
+              weighting: str | None = None, title: str | None = None, name: str | None = None,
+              order=None) -> Figure:
         table = self.table if table is None else table
         weighting = self.weighting if weighting is None else weighting
         if len(questions) > 1 or questions[0].item:
@@ -153,7 +154,7 @@ class Appendix:
         q = questions[0]
         value = "count" if q.type == "multi" else value
         return bar_shares(table, q, group=group, weighting=weighting, value=value, title=title, name=name,
-                          **self._kw())
+                          order=order, **self._kw())
 
     # ---- what notebooks show -------------------------------------------------
     def chart(self, figure_id: str) -> Html:
@@ -162,8 +163,10 @@ class Appendix:
         questions = self._figure_questions(figure_id, group)
         unit = self.published.loc[self.published["figure_id"] == figure_id, "unit"].iloc[0]
         title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
+        # Bars in the paper's order (the published rows are transcribed in it).
+        order = self.published.loc[self.published["figure_id"] == figure_id, "option"].astype(str).tolist()
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
-                                       title=title, name=f"{figure_id}_{group}"))
+                                       title=title, name=f"{figure_id}_{group}", order=order))
         parts = [figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
@@ -174,6 +177,17 @@ class Appendix:
                                                          title=title, name=f"{figure_id}_{group}_ponderation",
                                                          **self._kw())))
         return _join(*parts)
+
+    def fidelity(self, figure_id: str) -> Html:
+        """Whether the paper prints the chart's respondent group or it is inferred, and what departs from the chart."""
+        chart = self.published[self.published["figure_id"] == figure_id].iloc[0]
+        group = GROUP_NAMES.get(chart["group"], chart["group"])
+        status = ("imprimé dans le working paper" if chart["group_status"] == "printed"
+                  else "déduit, le working paper ne l'imprime pas")
+        text = f"Groupe de répondants ({group}) : {status}. {chart['group_basis']}"
+        note = chart["fidelity_note"]
+        extra = "" if pd.isna(note) or not str(note).strip() else f"<br>Écart au graphique publié : {html.escape(str(note))}"
+        return Html(f'<p class="eig-note eig-fidelity">{html.escape(text)}{extra}</p>')
 
     def item_flags(self, questions, group: str) -> Html:
         """A note per item whose promotion strata are off: answers outside the promotions it concerns, or none.
@@ -509,7 +523,8 @@ class Appendix:
         from helpers.figures import bar_estimates
         from helpers.programme import source_code_share
 
-        share = source_code_share(confidence=self.confidence)
+        # The site's list is complete: a count of every challenge, so no sampling interval.
+        share = source_code_share(confidence=self.confidence).drop(columns=["ci_low", "ci_high"])
         labels = ["Ensemble" if p == "all" else f"Promotion {p}" for p in share["promotion"]]
         figure = self._save(bar_estimates(
             share, labels=labels, title="Défis dont le code source a été publié",

@@ -58,6 +58,7 @@ MASKED_HATCH = "////"
 SMALL_BASE = 10
 SMALL_HATCH = "xxx"
 SMALL_TEXT = "base faible"
+NR_COLUMN = "Bornes de non-réponse (population)"
 STACKED_SMALL_NOTE = f"barre entourée de tirets : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
 SMALL_NOTE = f"barres en contour hachuré : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
 
@@ -346,6 +347,15 @@ def _n_eff_cell(row) -> str:
     return fmt.num(row["n_eff"], 1)
 
 
+def _bounds_cell(row) -> str:
+    """Non-response bounds of a row of the indicator table ("—" where the population is unknown)."""
+    if row is None or _is_masked(row):
+        return fmt.MASKED
+    if fmt.is_missing(row.get("nr_low")):
+        return "—"
+    return fmt.ci(row["nr_low"], row["nr_high"])
+
+
 def _wrap(text: str, suffix: str = "", width: int = WRAP) -> str:
     """Wrap a label; ``suffix`` (e.g. "(n = 19)") is never split across lines."""
     lines = textwrap.wrap(str(text), width) or [""]
@@ -404,6 +414,8 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
     table["Part"] = [fmt.MASKED if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
     table[fmt.ci_label(confidence)] = [fmt.MASKED if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
                                        for _, r in rows.iterrows()]
+    if "nr_low" in rows and rows["nr_low"].notna().any():
+        table[NR_COLUMN] = [_bounds_cell(r) for _, r in rows.iterrows()]
     return table
 
 
@@ -412,20 +424,24 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
 def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "all",
                weighting: str = "none", value: str = "share", sort: bool = False,
                title: str | None = None, name: str | None = None,
-               confidence: float = 0.95, min_cell: int = 3) -> Figure:
+               confidence: float = 0.95, min_cell: int = 3, order: Sequence[str] | None = None) -> Figure:
     """Horizontal bars of one question's options, with 95 % interval whiskers.
 
     ``value="count"`` draws counts (the paper's unit for multi-answer charts);
     the whiskers are then the interval times the base. ``sort`` orders bars by
     decreasing share (suppressed last); otherwise codebook order. For a scale
     question the bars are the levels and the top-2 share goes in the alt text
-    and the table.
+    and the table. ``order`` (option codes) puts the bars in a published chart's order.
     """
     if value not in ("share", "count"):
         raise ValueError(f"value must be 'share' or 'count', not {value!r}")
     q = question
     rows = _ordered(q, _select(table, q.id, group, subgroup, weighting))
     bars = rows[rows["option"] != "top2"]
+    if order is not None:
+        rank = {str(code): i for i, code in enumerate(order)}
+        bars = bars.assign(_r=bars["option"].map(lambda o: rank.get(o, len(rank))))
+        bars = bars.sort_values("_r", kind="stable").drop(columns="_r")
     if sort:
         bars = bars.assign(_s=bars["share"].where(~bars.apply(_is_masked, axis=1)))
         bars = bars.sort_values("_s", ascending=False, na_position="last", kind="stable").drop(columns="_s")
@@ -601,6 +617,8 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                                             else fmt.pct(i["top2"]["share"]) for i in items]
     data[fmt.ci_label(confidence)] = [fmt.MASKED if i["top2"] is None or _is_masked(i["top2"])
                                       else fmt.ci(i["top2"]["ci_low"], i["top2"]["ci_high"]) for i in items]
+    if any(i["top2"] is not None and not fmt.is_missing(i["top2"].get("nr_low")) for i in items):
+        data[f"{NR_COLUMN}, part {_top2_levels(q0)}"] = [_bounds_cell(i["top2"]) for i in items]
     name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
 
@@ -734,15 +752,43 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}, {versus}")
 
 
+def _bar_counts(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str) -> Figure:
+    """:func:`bar_estimates` for complete counts: the shares are exact, no interval is drawn or written."""
+    wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
+    with house_style():
+        fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
+        y = np.arange(len(rows))
+        ax.barh(y, rows["share"].astype(float), height=0.6, color=SERIES[0], zorder=2)
+        for yi, (_, r) in zip(y, rows.iterrows()):
+            ax.text(float(r["share"]) + 0.015, yi, f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})",
+                    va="center", ha="left", fontsize=8.5)
+        ax.set_yticks(y, wrapped)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        _percent_axis(ax, 1.3)
+        ax.grid(axis="y", visible=False)
+        sns.despine(ax=ax, left=True)
+        _titles(fig, ax, title, f"{who} ; comptage complet, sans intervalle")
+    caption = f"{title} — {who} : comptage complet (rien n'est échantillonné), sans intervalle."
+    phrases = [f"{lab} : {fmt.pct(r['share'])} ({fmt.count_of(r['count'], r['base'])})"
+               for lab, (_, r) in zip(labels, rows.iterrows())]
+    alt = f"Diagramme en barres horizontales. {title} ({who}, comptage complet). " + " ; ".join(phrases) + "."
+    data = pd.DataFrame({"Option": list(labels), "Effectif": [fmt.count(c) for c in rows["count"]],
+                         "Base": [fmt.count(b) for b in rows["base"]], "Part": [fmt.pct(s) for s in rows["share"]]})
+    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+
+
 def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str,
                   confidence: float = 0.95) -> Figure:
     """Horizontal bars of shares that are not survey questions (e.g. challenges per promotion).
 
-    ``rows`` carries ``count, base, share, ci_low, ci_high`` (one row per bar, in
-    order); each bar label gets its own base, since the bars compare groups. Public
-    facts, not survey answers: nothing is suppressed.
+    ``rows`` carries ``count, base, share`` and, for an estimate, ``ci_low, ci_high``
+    (one row per bar, in order); without them the shares are complete counts, drawn
+    without whiskers. Each bar label gets its own base, since the bars compare
+    groups. Public facts, not survey answers: nothing is suppressed.
     """
     rows = rows.reset_index(drop=True).assign(suppressed=False)
+    if "ci_low" not in rows:
+        return _bar_counts(rows, labels=labels, title=title, who=who, name=name)
     wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
     with house_style():
         fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
