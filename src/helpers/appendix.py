@@ -69,6 +69,11 @@ def _top2_levels_text(question) -> str:
     return f"{question.top2[0]}{fmt.EN_DASH}{question.top2[-1]}"
 
 
+def _p(value: float) -> str:
+    """A p-value as read: ``"p = 0,047"``, or ``"p < 0,001"`` rather than a rounded zero."""
+    return "p < 0,001" if value < 0.001 else f"p = {fmt.num(value, 3)}"
+
+
 def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
 
@@ -356,11 +361,11 @@ class Appendix:
             verdict = "aucun répondant n'a changé de note : rien à tester"
         elif r["sign_p"] < alpha:
             direction = "hausse" if r["up"] > r["down"] else "baisse"
-            verdict = (f"un tel déséquilibre entre hausses et baisses serait improbable (p = "
-                       f"{fmt.num(r['sign_p'], 3)}) si les répondants n'avaient pas changé d'avis dans un sens "
+            verdict = (f"un tel déséquilibre entre hausses et baisses serait improbable ({_p(r['sign_p'])}) "
+                       "si les répondants n'avaient pas changé d'avis dans un sens "
                        f"plutôt que l'autre : la {direction} est nette au seuil de {fmt.pct(alpha)}")
         else:
-            verdict = (f"p = {fmt.num(r['sign_p'], 3)} : les données ne distinguent pas ces changements "
+            verdict = (f"{_p(r['sign_p'])} : les données ne distinguent pas ces changements "
                        f"d'un simple hasard au seuil de {fmt.pct(alpha)}")
         reading = (
             f"Sur {fmt.count(n)} {who} ayant répondu aux deux questions ({fmt.count(r['incomplete'])} sans l'une "
@@ -368,7 +373,7 @@ class Appendix:
             f"{fmt.count(r['same'])} la même et {fmt.count(r['down'])} une note plus basse. Test du signe exact "
             f"(sur les {fmt.count(r['up'] + r['down'])} qui ont changé) : {verdict}. Pour la note {top}, "
             f"{fmt.count(after_only)} l'atteignent après sans l'avoir eue avant et {fmt.count(before_only)} "
-            f"la perdent ; test exact de McNemar sur ces paires discordantes : p = {fmt.num(r['mcnemar_p'], 3)}. "
+            f"la perdent ; test exact de McNemar sur ces paires discordantes : {_p(r['mcnemar_p'])}. "
             "Les deux tests portent sur les mêmes personnes interrogées deux fois, pas sur deux échantillons "
             "indépendants. La note « avant » a été donnée après le défi, de mémoire : le changement mesuré est "
             "celui que les répondants déclarent, pas une mesure prise avant le programme."
@@ -404,6 +409,54 @@ class Appendix:
         )
         return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du "
                                       "programme, p. 8 ; comptage complet, sans intervalle)"))
+
+    def nonresponse(self) -> Html:
+        """Per group and promotion: who did not answer, i.e. how wide the non-response bounds are at least."""
+        rates = response_rates(self.frames, pops=populations())
+        silent = rates["population"] - rates["respondents"]
+        shown = pd.DataFrame({
+            "Groupe": [GROUP_NAMES[g] for g in rates["group"]],
+            "Promotion": ["ensemble" if p == "all" else p for p in rates["promotion"]],
+            "Population": rates["population"].map(fmt.count),
+            "Non-répondants": silent.map(fmt.count),
+            "Taux de non-réponse": [fmt.pct(s / n) if n else "—" for s, n in zip(silent, rates["population"])],
+        })
+        caption = ("Non-réponse au questionnaire par groupe et par promotion : l'écart minimal entre les bornes "
+                   "de non-réponse d'une part (plus large si des répondants ont sauté la question)")
+        return Html(table_html(shown, caption))
+
+    def nonresponse_example(self, question_id: str, options, group: str = "eig") -> Html:
+        """One share read four ways: as observed, its two intervals, its non-response bounds, weighted."""
+        from helpers.indicators import combined_share
+
+        q = self.question(question_id, group)
+        options = [options] if isinstance(options, str) else list(options)
+        kw = {"group": group, "promotion": self.promotions, "confidence": self.confidence}
+        plain = combined_share(self.survey, question_id, options, fpc=False, **kw)
+        finite = combined_share(self.survey, question_id, options, fpc=True, **kw)
+        known = not pd.isna(finite["population"])
+        weighted = (combined_share(self.survey, question_id, options, weighting="promotion", **kw) if known
+                    else {"share": float("nan")})
+        label = fmt.ci_label(self.confidence)
+        rows = [
+            ("Part parmi les répondants", f"{fmt.pct(plain['share'])} ({fmt.count_of(plain['count'], plain['base'])})",
+             "ce que les répondants ont dit"),
+            (f"{label}, population infinie", fmt.ci(plain["ci_low"], plain["ci_high"]),
+             "l'aléa d'un tirage au hasard dans une population sans limite"),
+            (f"{label}, population finie", fmt.ci(finite["ci_low"], finite["ci_high"]),
+             f"le même aléa pour un tirage parmi les {fmt.count(finite['population'])} personnes interrogées"),
+            ("Bornes de non-réponse", fmt.ci(finite["nr_low"], finite["nr_high"]),
+             f"la part dans toute la population si les {fmt.count(finite['population'] - finite['base'])} "
+             "personnes sans réponse avaient toutes répondu non, ou toutes oui (aucune hypothèse)"),
+            ("Part pondérée par promotion", fmt.pct(weighted["share"]),
+             "le poids de chaque promotion rétabli ; suppose que, dans chaque promotion, les répondants "
+             "ressemblent aux non-répondants"),
+        ]
+        if not known:  # a promotion the programme table does not list
+            rows = [r if i in (0, 1) else (r[0], "—", "population inconnue") for i, r in enumerate(rows)]
+        shown = pd.DataFrame(rows, columns=["Lecture", "Valeur", "Ce qu'elle couvre"])
+        labels = " ou ".join(f"« {q.label(o)} »" for o in options)
+        return Html(table_html(shown, f"{q.text} — {labels} ({GROUP_NAMES[group]}) : une part, cinq lectures"))
 
     def representation(self) -> Html:
         rep = representation(self.frames, populations())
