@@ -400,3 +400,17 @@ def test_complete_counts_are_drawn_without_interval():
     assert "sans intervalle" in fig.caption and "IC" not in fig.alt
     assert list(fig.table.columns) == ["Option", "Effectif", "Base", "Part"]
     assert not [line for line in fig.fig.axes[0].lines]
+
+
+def test_effective_size_of_a_masked_row_is_masked():
+    # Kish's size of a suppressed weighted row would give back the small promotion base
+    table = indicator_rows()
+    extra = [_row("det_general", "top2", 18.2, 21, 0.6, 0.95, weighting="promotion", n_eff=14.2),
+             _row("det_team", "top2", None, 19, None, None, weighting="promotion", n_eff=8.9)]
+    for lv in range(6):
+        extra += [_row("det_general", str(lv), 3, 21, 0, 0.5, weighting="promotion", n_eff=14.2),
+                  _row("det_team", str(lv), None, 19, None, None, weighting="promotion", n_eff=8.9)]
+    table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
+    fig = F.grouped_by_promotion(table, ITEMS[:2], group="eig", by="weighting")
+    assert fig.table["n eff."].tolist() == ["—", "14,2", "—", "masqué"]
+    assert "8,9" not in fig.caption and "n eff. = 14,2" in fig.caption

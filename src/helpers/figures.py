@@ -341,10 +341,14 @@ def _base_cell(base) -> str:
 
 
 def _n_eff_cell(row) -> str:
-    """The effective size of a weighted row (its own item's, not the grid's), else "—"."""
+    """The effective size of a weighted row (its own item's, not the grid's), else "—".
+
+    Masked with the row: with the head counts public, Kish's size gives back the
+    promotion bases that made the row suppressed.
+    """
     if row.get("weighting", "none") == "none" or fmt.is_missing(row.get("n_eff")):
         return "—"
-    return fmt.num(row["n_eff"], 1)
+    return fmt.MASKED if _is_masked(row) else fmt.num(row["n_eff"], 1)
 
 
 def _bounds_cell(row) -> str:
@@ -630,8 +634,9 @@ def _series_name(by: str, key: str) -> str:
 def _series_sizes(by: str, key: str, rows: pd.DataFrame) -> str:
     """``"n = 21"``, plus the effective size of a weighted series."""
     sizes = [_n(rows["base"])]
-    if by == "weighting" and key != "none" and "n_eff" in rows and rows["n_eff"].notna().any():
-        low, high = rows["n_eff"].dropna().min(), rows["n_eff"].dropna().max()
+    shown = rows[~rows.apply(_is_masked, axis=1)] if len(rows) else rows
+    if by == "weighting" and key != "none" and "n_eff" in shown and shown["n_eff"].notna().any():
+        low, high = shown["n_eff"].dropna().min(), shown["n_eff"].dropna().max()
         same = fmt.num(low, 1) == fmt.num(high, 1)
         sizes.append(f"n eff. = {fmt.num(low, 1)}" if same
                      else f"n eff. = {fmt.num(low, 1)} à {fmt.num(high, 1)} selon l'item (voir le tableau)")
