@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers import PROJECT_ROOT, fmt
 from helpers.compare import compare_shares
-from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
+from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
 from helpers.indicators import indicator_table
 from helpers.load import load_survey
 from helpers.population import answers_per_challenge, representation, response_rates
@@ -302,7 +302,7 @@ class Appendix:
                 if r["option"] == "top2":
                     continue
                 rows.append({"Unité": unit, "Réponse": q.label(r["option"]), "Effectif": fmt.count(r["count"]),
-                             "Base": fmt.count(r["base"]), "Part": fmt.pct(r["share"]),
+                             "Base": base_label(r["base"]), "Part": fmt.pct(r["share"]),
                              fmt.ci_label(self.confidence): fmt.ci(r["ci_low"], r["ci_high"])})
         caption = f"{q.text} — {GROUP_NAMES[group]} : lecture par répondant et par défi"
         return Html(table_html(pd.DataFrame(rows), caption))
@@ -344,7 +344,7 @@ class Appendix:
         share = (lambda k: fmt.pct(k / n)) if n else (lambda k: "—")
         changes = pd.DataFrame({
             "Évolution entre avant et après": ["En hausse", "Identique", "En baisse", "Total"],
-            "Répondants": [fmt.count(r[k]) for k in ("up", "same", "down")] + [fmt.count(n)],
+            "Répondants": [fmt.count(r[k]) for k in ("up", "same", "down")] + [base_label(n)],
             "Part": [share(r[k]) for k in ("up", "same", "down")] + [share(n)],
         })
         top = _top2_levels_text(q)

@@ -335,7 +335,7 @@ def _small(base) -> bool:
     return not fmt.is_missing(base) and 0 < float(base) < SMALL_BASE
 
 
-def _base_cell(base) -> str:
+def base_label(base) -> str:
     """A base in a data table, flagged when small: ``"3 (base faible)"``."""
     return f"{fmt.count(base)} ({SMALL_TEXT})" if _small(base) else fmt.count(base)
 
@@ -412,7 +412,7 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
         table[col] = list(values)
     table["Effectif"] = [fmt.MASKED if _is_masked(r) else fmt.count(r["count"])
                          for _, r in rows.iterrows()]
-    table["Base"] = [_base_cell(b) for b in rows["base"]]
+    table["Base"] = [base_label(b) for b in rows["base"]]
     if "weighting" in rows and (rows["weighting"] != "none").any():
         table["n eff."] = [_n_eff_cell(r) for _, r in rows.iterrows()]
     table["Part"] = [fmt.MASKED if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
@@ -611,7 +611,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                for i in items]
     alt = (f"Barres empilées, échelle {scale_text}{ends}. {title} ({who}, {n_text}). "
            f"Part des réponses {_top2_levels(q0)} par item : " + " ; ".join(phrases) + ".")
-    data = pd.DataFrame({"Item": [i["label"] for i in items], "Base": [_base_cell(i["base"]) for i in items]})
+    data = pd.DataFrame({"Item": [i["label"] for i in items], "Base": [base_label(i["base"]) for i in items]})
     if weighting != "none":
         data["n eff."] = [_n_eff_cell(i["top2"]) if i["top2"] is not None else "—" for i in items]
     for lv in levels:
