@@ -16,6 +16,7 @@ CONFIDENCE ?= 0.95
 MIN_CELL ?= 3
 WEIGHTING ?= none
 INCLUDE_VERBATIMS ?= auto
+FPC ?= true
 STRICT ?= 0
 
 # ---- environment -----------------------------------------------------------
@@ -81,6 +82,7 @@ PARAMS_TEXT += confidence=$(CONFIDENCE)
 PARAMS_TEXT += min_cell=$(MIN_CELL)
 PARAMS_TEXT += weighting=$(WEIGHTING)
 PARAMS_TEXT += include_verbatims=$(INCLUDE_VERBATIMS)
+PARAMS_TEXT += fpc=$(FPC)
 ifneq ($(file < $(PARAMS)),$(PARAMS_TEXT))
 $(shell mkdir -p $(STATE))
 $(file > $(PARAMS),$(PARAMS_TEXT))
@@ -111,7 +113,7 @@ $(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_S
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
-	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
+	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)" --fpc $(FPC)
 
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet

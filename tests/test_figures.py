@@ -340,7 +340,7 @@ def test_bar_estimates_alt_and_table_from_the_rows():
     assert "69\u202f% (9 sur 13)" in fig.alt
     html = fig._repr_html_()
     assert "<b>" not in html and "&lt;b&gt;Promotion 2&lt;/b&gt;" in html
-    assert fig.table["Base"].tolist() == ["9", "13"]
+    assert fig.table["Base"].tolist() == ["9 (base faible)", "13"]
 
 
 def test_nobody_answered_is_written_aucune_reponse_not_masque():
@@ -364,3 +364,76 @@ def test_nobody_answered_is_written_aucune_reponse_not_masque():
     stacked = F.stacked_scale(pd.DataFrame(rows), ITEMS[:1], group="eig")
     assert "La notion d'intérêt général : aucune réponse" in stacked.alt
     assert stacked.table[f"Part 4{D}5"].tolist() == ["aucune réponse"]
+
+
+# --- small bases, per-item effective size, non-response bounds -----------------------
+
+def test_small_bases_are_outlined_and_flagged(figs):
+    # promotion 1 has 5 answers: its bar is an outline, its label and table say "base faible"
+    fig = figs["fig17_training_organised_eig_par_promotion"]
+    assert F.SMALL_NOTE in fig.caption
+    texts = [t.get_text() for t in fig.fig.findobj(Text)]
+    assert f"80{S}%, base faible" in texts
+    assert fig.table["Base"].tolist() == ["5 (base faible)", "16", "5 (base faible)", "16"]
+    outlined = [p for p in fig.fig.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch() == F.SMALL_HATCH]
+    assert len(outlined) == 1 and mcolors.to_hex(outlined[0].get_facecolor()) == F.WHITE
+    # the whole group (21) is not flagged
+    assert F.SMALL_NOTE not in figs["fig17_training_organised_eig"].caption
+
+
+def test_stacked_item_with_a_small_base_is_flagged(figs):
+    fig = figs["fig18_eig"]
+    assert fig.table.set_index("Item").loc["La rémunération", "Base"] == "4 (base faible)"
+    assert F.STACKED_SMALL_NOTE in fig.caption
+    labels = [t.get_text() for t in fig.fig.axes[0].get_yticklabels()]
+    assert any("(n = 4, base faible)" in label for label in labels)
+
+
+def test_effective_size_is_given_per_item():
+    table = indicator_rows()
+    extra = [_row("det_general", "top2", 18.2, 21, 0.6, 0.95, weighting="promotion", n_eff=14.2),
+             _row("det_team", "top2", 9.1, 19, 0.3, 0.7, weighting="promotion", n_eff=8.9)]
+    for lv in range(6):
+        extra += [_row("det_general", str(lv), 3, 21, 0, 0.5, weighting="promotion", n_eff=14.2),
+                  _row("det_team", str(lv), 3, 19, 0, 0.5, weighting="promotion", n_eff=8.9)]
+    table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
+    fig = F.grouped_by_promotion(table, ITEMS[:2], group="eig", by="weighting")
+    legend = [t.get_text() for t in fig.fig.legends[0].get_texts()]
+    assert legend[1] == "Pondéré par promotion (n = 19 à 21, n eff. = 8,9 à 14,2 selon l'item (voir le tableau))"
+    assert fig.table["n eff."].tolist() == ["—", "14,2", "—", "8,9"]
+    stacked = F.stacked_scale(table, ITEMS[:2], group="eig", weighting="promotion")
+    assert stacked.table["n eff."].tolist() == ["14,2", "8,9"]
+
+
+def test_nonresponse_bounds_reach_the_data_table():
+    table = indicator_rows().assign(population=39.0)
+    table["nr_low"] = table["count"] / 39
+    table["nr_high"] = (table["count"] + 39 - table["base"]) / 39
+    fig = F.bar_shares(table, YES_NO, group="eig")
+    # 13 of 21 among 39: 33–79 %
+    assert fig.table[F.NR_COLUMN].tolist() == [f"33{D}79{S}%", f"21{D}67{S}%"]
+    stacked = F.stacked_scale(table, ITEMS, group="eig")
+    assert stacked.table.iloc[:, -1].tolist() == [f"51{D}97{S}%", f"26{D}77{S}%", "masqué"]  # 20/21 and 10/19 among 39
+
+
+def test_complete_counts_are_drawn_without_interval():
+    rows = pd.DataFrame({"count": [3, 9], "base": [9, 13], "share": [3 / 9, 9 / 13]})
+    fig = F.bar_estimates(rows, labels=["Promotion 1", "Promotion 2"], title="Code publié", who="défis",
+                          name="essai_comptage")
+    assert "sans intervalle" in fig.caption and "IC" not in fig.alt
+    assert list(fig.table.columns) == ["Option", "Effectif", "Base", "Part"]
+    assert not [line for line in fig.fig.axes[0].lines]
+
+
+def test_effective_size_of_a_masked_row_is_masked():
+    # Kish's size of a suppressed weighted row would give back the small promotion base
+    table = indicator_rows()
+    extra = [_row("det_general", "top2", 18.2, 21, 0.6, 0.95, weighting="promotion", n_eff=14.2),
+             _row("det_team", "top2", None, 19, None, None, weighting="promotion", n_eff=8.9)]
+    for lv in range(6):
+        extra += [_row("det_general", str(lv), 3, 21, 0, 0.5, weighting="promotion", n_eff=14.2),
+                  _row("det_team", str(lv), None, 19, None, None, weighting="promotion", n_eff=8.9)]
+    table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
+    fig = F.grouped_by_promotion(table, ITEMS[:2], group="eig", by="weighting")
+    assert fig.table["n eff."].tolist() == ["—", "14,2", "—", "masqué"]
+    assert "8,9" not in fig.caption and "n eff. = 14,2" in fig.caption

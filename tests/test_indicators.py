@@ -126,8 +126,55 @@ def test_base_excludes_missing_answers(table):
     yes = row(table, "contact", "yes")
     assert (yes.base, yes["count"], yes.missing) == (19, 7, 2)
     assert yes.share == pytest.approx(7 / 19)
-    assert (yes.ci_low, yes.ci_high) == pytest.approx(proportion_interval(7, 19))
+    # 19 of the 39 EIG of promotions 1–2 answered: Wilson on 19·38/20 = 36.1 draws
+    assert (yes.ci_low, yes.ci_high) == pytest.approx(proportion_interval(7 / 19 * 36.1, 36.1))
     assert yes.n_eff == 19
+
+
+def test_without_fpc_the_interval_is_plain_wilson():
+    plain = indicator_table(SURVEY, pops=POPS, fpc=False)
+    yes = row(plain, "contact", "yes")
+    assert (yes.ci_low, yes.ci_high) == pytest.approx(proportion_interval(7, 19))
+    # the bounds do not depend on the correction
+    assert (yes.nr_low, yes.nr_high) == pytest.approx((7 / 39, (7 + 39 - 19) / 39))
+
+
+def test_population_and_nonresponse_bounds_on_every_known_row(table):
+    # EIG all: 7 yes of 19 answering among 39 → 7/39 and (7 + 20)/39
+    yes = row(table, "contact", "yes")
+    assert (yes.population, yes.nr_low, yes.nr_high) == (39, pytest.approx(7 / 39), pytest.approx(27 / 39))
+    # promotion 2, top 2 of sat: 8 of 15 answering among 28 → 8/28, (8 + 13)/28
+    p2 = row(table, "sat", "top2", subgroup="promotion=2")
+    assert (p2.population, p2.nr_low, p2.nr_high) == (28, pytest.approx(8 / 28), pytest.approx(21 / 28))
+    # both: 15 of 31 among 63; the weighted row reads the same bounds (population share)
+    both = row(table, "contact", "yes", group="both")
+    assert (both.nr_low, both.nr_high) == (pytest.approx(15 / 63), pytest.approx((15 + 32) / 63))
+    weighted = row(table, "contact", "yes", weighting="promotion")
+    assert (weighted.nr_low, weighted.nr_high) == (yes.nr_low, yes.nr_high)
+    shown = table[(table.group != "both") & ~table.suppressed]
+    assert shown[["nr_low", "nr_high"]].notna().all().all()
+    assert (shown.nr_low <= shown.share + 1e-12).all() and (shown.share <= shown.nr_high + 1e-12).all()
+
+
+def test_suppressed_rows_hide_their_bounds(table):
+    hidden = table[table.suppressed]
+    assert len(hidden) and hidden[["nr_low", "nr_high"]].isna().all().all()
+
+
+def test_everybody_answering_leaves_no_sampling_interval():
+    # promotion 1 of the mentors: 4 respondents, a population of 4, all answered "users" (none chose agents)
+    full = indicator_table(SURVEY, pops={**POPS, ("mentor", 1): 4}, min_cell=0)
+    agents = row(full, "users", "agents", group="mentor", subgroup="promotion=1")
+    assert (agents.base, agents.ci_low, agents.ci_high, agents.nr_low, agents.nr_high) == (4, 0, 0, 0, 0)
+    # "contact": 3 answered of 4 (2 yes) — one answer is unknown, so an interval and bounds remain
+    p1 = row(full, "contact", "yes", group="mentor", subgroup="promotion=1")
+    assert (p1.ci_low, p1.ci_high) == pytest.approx(proportion_interval(2 / 3 * 9, 9))  # 3·3/1 = 9
+    assert (p1.nr_low, p1.nr_high) == (pytest.approx(2 / 4), pytest.approx(3 / 4))
+
+
+def test_challenge_level_has_no_population():
+    defi = indicator_table(SURVEY, unit="defi", pops=POPS)
+    assert defi[["population", "nr_low", "nr_high"]].isna().all().all()
 
 
 def test_multi_is_answered_when_any_option_column_is_filled(table):
@@ -162,7 +209,8 @@ def test_weighted_row_sits_beside_the_unweighted_one(table):
     assert weighted.n_eff == pytest.approx(18.432640, abs=5e-6)
     assert (weighted.base, weighted.missing) == (19, 2)
     assert weighted["count"] == pytest.approx(weighted.share * 19)
-    expected = proportion_interval(0.402991 * 18.43264, 18.43264)
+    # finite population correction: n_eff · (39 − 1)/(39 − 19) = 18.43264 · 1.9 = 35.022016
+    expected = proportion_interval(0.402991 * 35.022016, 35.022016)
     assert (weighted.ci_low, weighted.ci_high) == pytest.approx(expected, abs=1e-5)
     assert not ((table.weighting == "promotion") & (table.subgroup != "all")).any()
 
@@ -195,7 +243,7 @@ def test_output_is_deterministic(table):
 def test_clopper_pearson_and_level_reach_the_table():
     exact = indicator_table(SURVEY, method="beta", confidence=0.9, pops=POPS)
     yes = row(exact, "contact", "yes")
-    assert (yes.ci_low, yes.ci_high) == pytest.approx(proportion_interval(7, 19, 0.9, "beta"))
+    assert (yes.ci_low, yes.ci_high) == pytest.approx(proportion_interval(7 / 19 * 36.1, 36.1, 0.9, "beta"))
     with pytest.raises(ValueError):
         indicator_table(SURVEY, method="normal", pops=POPS)
 
@@ -251,7 +299,10 @@ def test_combined_share_any_of_several_options():
     sat = SURVEY.codebooks["eig"]["sat"]
     top = combined_share(SURVEY, "sat", sat.top2, pops=POPS)
     assert (top["base"], top["count"], top["missing"]) == (19, 11, 2)
-    assert (top["ci_low"], top["ci_high"]) == pytest.approx(proportion_interval(11, 19))
+    assert (top["ci_low"], top["ci_high"]) == pytest.approx(proportion_interval(11 / 19 * 36.1, 36.1))
+    assert (top["population"], top["nr_low"], top["nr_high"]) == (39, pytest.approx(11 / 39), pytest.approx(31 / 39))
+    plain = combined_share(SURVEY, "sat", sat.top2, pops=POPS, fpc=False)
+    assert (plain["ci_low"], plain["ci_high"]) == pytest.approx(proportion_interval(11, 19))
     running = combined_share(SURVEY, "status", ["prod", "dev"], group="mentor", promotion=2)
     assert (running["base"], running["count"]) == (9, 8)
     users = combined_share(SURVEY, "users", ["agents", "citizens"], group="both")

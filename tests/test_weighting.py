@@ -44,3 +44,14 @@ def test_unknown_population_or_promotion_is_an_error():
         stratum_weights([("eig", 3)], [2], POPS)
     with pytest.raises(ValueError, match="no population"):
         stratum_weights([("eig", None)], [1], POPS)
+
+
+def test_stratum_flags_outside_and_empty():
+    from helpers.weighting import stratum_flags
+
+    # the launch seminar concerns promotion 2 only: one answer from promotion 1 is flagged
+    assert stratum_flags({1: 1, 2: 16}, [1, 2], (2,)) == [("outside", 1, 1)]
+    assert stratum_flags({2: 16}, [1, 2], (2,)) == []
+    # a question for everybody with no answer from promotion 1
+    assert stratum_flags({2: 5}, [1, 2]) == [("empty", 1, 0)]
+    assert stratum_flags({1: 2, 2: 5}, [1, 2]) == []

@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers import PROJECT_ROOT, fmt
 from helpers.compare import compare_shares
-from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
+from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
 from helpers.indicators import challenges_known, indicator_table
 from helpers.load import load_survey
 from helpers.population import (
@@ -70,6 +70,16 @@ def _join(*parts) -> Html:
     return Html("".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in parts))
 
 
+def _top2_levels_text(question) -> str:
+    """``"4–5"``: the top-2 levels of a scale, as written in tables."""
+    return f"{question.top2[0]}{fmt.EN_DASH}{question.top2[-1]}"
+
+
+def _p(value: float) -> str:
+    """A p-value as read: ``"p = 0,047"``, or ``"p < 0,001"`` rather than a rounded zero."""
+    return "p < 0,001" if value < 0.001 else f"p = {fmt.num(value, 3)}"
+
+
 def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
 
@@ -83,7 +93,7 @@ class Appendix:
     """The data, parameters and indicator tables of one notebook run."""
 
     def __init__(self, data_dir="data/sample", out_dir="outputs", promotions=(1, 2), confidence=0.95,
-                 min_cell=3, weighting="none", include_verbatims=None):
+                 min_cell=3, weighting="none", include_verbatims=None, fpc=True):
         self.data_dir = resolve(data_dir)
         self.out_dir = resolve(out_dir)
         self.promotions = list(promotions) if promotions else None
@@ -92,6 +102,7 @@ class Appendix:
         if weighting not in ("none", "promotion"):
             raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
         self.weighting = weighting
+        self.fpc = bool(fpc)
         self.survey = load_survey(self.data_dir)
         #: ``calibrated`` (the sample, calibrated on the paper's charts), ``synthetic`` or ``real``.
         self.kind = self.survey.kind
@@ -104,7 +115,7 @@ class Appendix:
     @cached_property
     def table(self) -> pd.DataFrame:
         return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions)
+                               promotions=self.promotions, fpc=self.fpc)
 
     @cached_property
     def defi_table(self) -> pd.DataFrame:
@@ -169,7 +180,8 @@ class Appendix:
         return figure
 
     def _draw(self, questions, group: str, table: pd.DataFrame | None = None, value: str = "share",
-              weighting: str | None = None, title: str | None = None, name: str | None = None) -> Figure:
+              weighting: str | None = None, title: str | None = None, name: str | None = None,
+              order=None) -> Figure:
         table = self.table if table is None else table
         weighting = self.weighting if weighting is None else weighting
         if len(questions) > 1 or questions[0].item:
@@ -178,7 +190,7 @@ class Appendix:
         q = questions[0]
         value = "count" if q.type == "multi" else value
         return bar_shares(table, q, group=group, weighting=weighting, value=value, title=title, name=name,
-                          **self._kw())
+                          order=order, **self._kw())
 
     # ---- what notebooks show -------------------------------------------------
     def chart(self, figure_id: str) -> Html:
@@ -187,9 +199,11 @@ class Appendix:
         questions = self._figure_questions(figure_id, group)
         unit = self.published.loc[self.published["figure_id"] == figure_id, "unit"].iloc[0]
         title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
+        # Bars in the paper's order (the published rows are transcribed in it).
+        order = self.published.loc[self.published["figure_id"] == figure_id, "option"].astype(str).tolist()
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
-                                       title=title, name=f"{figure_id}_{group}"))
-        parts = [figure, self.published_check(figure_id)]
+                                       title=title, name=f"{figure_id}_{group}", order=order))
+        parts = [figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
             parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.points(gap)} "
@@ -199,6 +213,51 @@ class Appendix:
                                                          title=title, name=f"{figure_id}_{group}_ponderation",
                                                          **self._kw())))
         return _join(*parts)
+
+    def fidelity(self, figure_id: str) -> Html:
+        """Whether the paper prints the chart's respondent group or it is inferred, and what departs from the chart."""
+        chart = self.published[self.published["figure_id"] == figure_id].iloc[0]
+        group = GROUP_NAMES.get(chart["group"], chart["group"])
+        status = ("imprimé dans le working paper" if chart["group_status"] == "printed"
+                  else "déduit, le working paper ne l'imprime pas")
+        text = f"Groupe de répondants ({group}) : {status}. {chart['group_basis']}"
+        note = chart["fidelity_note"]
+        extra = "" if pd.isna(note) or not str(note).strip() else f"<br>Écart au graphique publié : {html.escape(str(note))}"
+        return Html(f'<p class="eig-note eig-fidelity">{html.escape(text)}{extra}</p>')
+
+    def item_flags(self, questions, group: str) -> Html:
+        """A note per item whose promotion strata are off: answers outside the promotions it concerns, or none.
+
+        Counts under ``min_cell`` are written "moins de N" (a promotion cell).
+        """
+        from helpers.indicators import answer_matrix
+        from helpers.weighting import stratum_flags
+
+        sources = ("eig", "mentor") if group == "both" else (group,)
+        lines = []
+        for q in questions:
+            answered: dict[int, int] = {}
+            for source in sources:
+                frame = self.frames[source]
+                mask, _ = answer_matrix(frame, self.question(q.id, source))
+                for p, n in frame.loc[mask, "promotion"].value_counts().items():
+                    answered[int(p)] = answered.get(int(p), 0) + int(n)
+            kept = self.promotions or sorted({int(p) for g in sources for p in self.frames[g]["promotion"].dropna()})
+            for kind, promotion, n in stratum_flags(answered, kept, q.promotions):
+                item = q.item or q.text
+                if kind == "outside":
+                    said = fmt.count(n) if n >= self.min_cell else f"moins de {self.min_cell}"
+                    lines.append(f"« {item} » : {said} réponse(s) de la promotion {promotion}, que la question ne "
+                                 f"concerne pas (promotion(s) {', '.join(map(str, q.promotions))} seulement) ; "
+                                 "elles comptent dans la base et, pondérées, parleraient pour toute la promotion "
+                                 f"{promotion}.")
+                else:
+                    lines.append(f"« {item} » : aucune réponse de la promotion {promotion} ; la part pondérée ne "
+                                 "représente que les autres promotions.")
+        if not lines:
+            return Html("")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        return Html(f'<div class="eig-note eig-strata"><p>Strates de promotion à signaler :</p><ul>{items}</ul></div>')
 
     def published_check(self, figure_id: str) -> Html:
         """Published vs recomputed values of one chart, as a table.
@@ -263,14 +322,18 @@ class Appendix:
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
         r = combined_share(self.survey, question_id, options, group=group, promotion=self.promotions,
-                           confidence=self.confidence, weighting=self.weighting)
+                           confidence=self.confidence, weighting=self.weighting, fpc=self.fpc)
         labels = " ou ".join(f"« {q.label(o)} »" for o in options)
         reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
         phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
                                   confidence=self.confidence, min_cell=None)
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
+        bounds = ""
+        if not pd.isna(r["nr_low"]):
+            bounds = (f" ; {fmt.nr_bounds_phrase(r['nr_low'], r['nr_high'], r['population'], r['base'])}")
         return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
-                    f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}.</p>")
+                    f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}"
+                    f"{html.escape(bounds)}.</p>")
 
     def by_promotion(self, question_ids, group: str = "eig") -> Figure:
         """The same question by promotion (small cells masked)."""
@@ -283,7 +346,9 @@ class Appendix:
     def _grouped(self, question_ids, group: str, by: str) -> Figure:
         questions = self.questions(question_ids, group)
         target = questions if len(questions) > 1 else questions[0]
-        return self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
+        figure = self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
+        flags = self.item_flags(questions, group)
+        return _join(figure, flags) if flags.html else figure
 
     def challenge_level(self, question_id: str, group: str = "eig") -> Html:
         """Respondent-level vs one-vote-per-challenge shares for one question ("non disponible" without challenges)."""
@@ -300,7 +365,7 @@ class Appendix:
                 none = fmt.no_answer(r["base"])
                 rows.append({"Unité": unit, "Réponse": q.label(r["option"]),
                              "Effectif": fmt.NO_ANSWER if none else fmt.count(r["count"]),
-                             "Base": fmt.count(r["base"]), "Part": fmt.NO_ANSWER if none else fmt.pct(r["share"]),
+                             "Base": base_label(r["base"]), "Part": fmt.NO_ANSWER if none else fmt.pct(r["share"]),
                              fmt.ci_label(self.confidence): "—" if none else fmt.ci(r["ci_low"], r["ci_high"])})
         caption = f"{q.text} — {GROUP_NAMES[group]} : lecture par répondant et par défi"
         return Html(table_html(pd.DataFrame(rows), caption))
@@ -340,6 +405,54 @@ class Appendix:
                      "le test porte sur les effectifs complets.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
+    def paired(self, before_id: str, after_id: str, group: str = "eig") -> Html:
+        """Before/after asked to the same respondents: changes per respondent and exact paired tests."""
+        from helpers.compare import paired_change
+
+        q = self.question(before_id, group)
+        r = paired_change(self.survey, before_id, after_id, group, self.promotions)
+        n = r["pairs"]
+        share = (lambda k: fmt.pct(k / n)) if n else (lambda k: "—")
+        changes = pd.DataFrame({
+            "Évolution entre avant et après": ["En hausse", "Identique", "En baisse", "Total"],
+            "Répondants": [fmt.count(r[k]) for k in ("up", "same", "down")] + [base_label(n)],
+            "Part": [share(r[k]) for k in ("up", "same", "down")] + [share(n)],
+        })
+        top = _top2_levels_text(q)
+        (both, before_only), (after_only, neither) = r["top2"]
+        cross = pd.DataFrame({
+            "Avant": [f"Note {top}", "Note inférieure", "Total"],
+            f"Après : note {top}": [fmt.count(both), fmt.count(after_only), fmt.count(both + after_only)],
+            "Après : note inférieure": [fmt.count(before_only), fmt.count(neither), fmt.count(before_only + neither)],
+            "Total": [fmt.count(both + before_only), fmt.count(after_only + neither), fmt.count(n)],
+        })
+        alpha = 1 - self.confidence
+        who = GROUP_NAMES[group]
+        if r["up"] + r["down"] == 0:
+            verdict = "aucun répondant n'a changé de note : rien à tester"
+        elif r["sign_p"] < alpha:
+            direction = "hausse" if r["up"] > r["down"] else "baisse"
+            verdict = (f"un tel déséquilibre entre hausses et baisses serait improbable ({_p(r['sign_p'])}) "
+                       "si les répondants n'avaient pas changé d'avis dans un sens "
+                       f"plutôt que l'autre : la {direction} est nette au seuil de {fmt.pct(alpha)}")
+        else:
+            verdict = (f"{_p(r['sign_p'])} : les données ne distinguent pas ces changements "
+                       f"d'un simple hasard au seuil de {fmt.pct(alpha)}")
+        reading = (
+            f"Sur {fmt.count(n)} {who} ayant répondu aux deux questions ({fmt.count(r['incomplete'])} sans l'une "
+            f"des deux réponses), {fmt.count(r['up'])} donnent une note plus haute après qu'avant, "
+            f"{fmt.count(r['same'])} la même et {fmt.count(r['down'])} une note plus basse. Test du signe exact "
+            f"(sur les {fmt.count(r['up'] + r['down'])} qui ont changé) : {verdict}. Pour la note {top}, "
+            f"{fmt.count(after_only)} l'atteignent après sans l'avoir eue avant et {fmt.count(before_only)} "
+            f"la perdent ; test exact de McNemar sur ces paires discordantes : {_p(r['mcnemar_p'])}. "
+            "Les deux tests portent sur les mêmes personnes interrogées deux fois, pas sur deux échantillons "
+            "indépendants. La note « avant » a été donnée après le défi, de mémoire : le changement mesuré est "
+            "celui que les répondants déclarent, pas une mesure prise avant le programme."
+        )
+        return _join(Html(table_html(changes, f"{q.text} — changement de note par répondant ({who})")),
+                     Html(table_html(cross, f"Note {top} avant et après, mêmes répondants ({who})")),
+                     Html(f'<p class="eig-paired">{html.escape(reading)}</p>'))
+
     def verbatims(self, question_id: str, group: str = "eig") -> Html:
         """Free-text answers, in alphabetical order, without who wrote them (and only if allowed).
 
@@ -370,18 +483,68 @@ class Appendix:
 
     # ---- method appendix ---------------------------------------------------
     def response_rates(self) -> Html:
-        rates = response_rates(self.frames, self.confidence, populations())
+        """Respondents over head count: a complete count, so no interval (nothing was sampled)."""
+        rates = response_rates(self.frames, pops=populations())
         shown = pd.DataFrame(
             {
                 "Groupe": [GROUP_NAMES[g] for g in rates["group"]],
                 "Promotion": ["ensemble" if p == "all" else p for p in rates["promotion"]],
                 "Population": rates["population"].map(fmt.count),
                 "Répondants": rates["respondents"].map(fmt.count),
+                "Non-répondants": (rates["population"] - rates["respondents"]).map(fmt.count),
                 "Taux de réponse": rates["rate"].map(fmt.pct),
-                fmt.ci_label(self.confidence): [fmt.ci(lo, hi) for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
             }
         )
-        return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du programme, p. 8)"))
+        return Html(table_html(shown, "Taux de réponse par groupe et par promotion (population : tableau du "
+                                      "programme, p. 8 ; comptage complet, sans intervalle)"))
+
+    def nonresponse(self) -> Html:
+        """Per group and promotion: who did not answer, i.e. how wide the non-response bounds are at least."""
+        rates = response_rates(self.frames, pops=populations())
+        silent = rates["population"] - rates["respondents"]
+        shown = pd.DataFrame({
+            "Groupe": [GROUP_NAMES[g] for g in rates["group"]],
+            "Promotion": ["ensemble" if p == "all" else p for p in rates["promotion"]],
+            "Population": rates["population"].map(fmt.count),
+            "Non-répondants": silent.map(fmt.count),
+            "Taux de non-réponse": [fmt.pct(s / n) if n else "—" for s, n in zip(silent, rates["population"])],
+        })
+        caption = ("Non-réponse au questionnaire par groupe et par promotion : l'écart minimal entre les bornes "
+                   "de non-réponse d'une part (plus large si des répondants ont sauté la question)")
+        return Html(table_html(shown, caption))
+
+    def nonresponse_example(self, question_id: str, options, group: str = "eig") -> Html:
+        """One share read four ways: as observed, its two intervals, its non-response bounds, weighted."""
+        from helpers.indicators import combined_share
+
+        q = self.question(question_id, group)
+        options = [options] if isinstance(options, str) else list(options)
+        kw = {"group": group, "promotion": self.promotions, "confidence": self.confidence}
+        plain = combined_share(self.survey, question_id, options, fpc=False, **kw)
+        finite = combined_share(self.survey, question_id, options, fpc=True, **kw)
+        known = not pd.isna(finite["population"])
+        weighted = (combined_share(self.survey, question_id, options, weighting="promotion", **kw) if known
+                    else {"share": float("nan")})
+        label = fmt.ci_label(self.confidence)
+        rows = [
+            ("Part parmi les répondants", f"{fmt.pct(plain['share'])} ({fmt.count_of(plain['count'], plain['base'])})",
+             "ce que les répondants ont dit"),
+            (f"{label}, population infinie", fmt.ci(plain["ci_low"], plain["ci_high"]),
+             "l'aléa d'un tirage au hasard dans une population sans limite"),
+            (f"{label}, population finie", fmt.ci(finite["ci_low"], finite["ci_high"]),
+             f"le même aléa pour un tirage parmi les {fmt.count(finite['population'])} personnes interrogées"),
+            ("Bornes de non-réponse", fmt.ci(finite["nr_low"], finite["nr_high"]),
+             f"la part dans toute la population si les {fmt.count(finite['population'] - finite['base'])} "
+             "personnes sans réponse avaient toutes répondu non, ou toutes oui (aucune hypothèse)"),
+            ("Part pondérée par promotion", fmt.pct(weighted["share"]),
+             "le poids de chaque promotion rétabli ; suppose que, dans chaque promotion, les répondants "
+             "ressemblent aux non-répondants"),
+        ]
+        if not known:  # a promotion the programme table does not list
+            rows = [r if i in (0, 1) else (r[0], "—", "population inconnue") for i, r in enumerate(rows)]
+        shown = pd.DataFrame(rows, columns=["Lecture", "Valeur", "Ce qu'elle couvre"])
+        labels = " ou ".join(f"« {q.label(o)} »" for o in options)
+        return Html(table_html(shown, f"{q.text} — {labels} ({GROUP_NAMES[group]}) : une part, cinq lectures"))
 
     def representation(self) -> Html:
         rep = representation(self.frames, populations())
@@ -449,7 +612,8 @@ class Appendix:
             ("Jeu de données", f"{self.dataset_description()} — {', '.join(sizes)}"),
             ("Défi des répondants", challenge),
             ("Promotions retenues", fmt.parameter_value("promotions", self.promotions)),
-            ("Intervalles de confiance", f"score de Wilson à {fmt.parameter_value('confidence', self.confidence)}"),
+            ("Intervalles de confiance", f"score de Wilson à {fmt.parameter_value('confidence', self.confidence)}, "
+                                         + ("avec" if self.fpc else "sans") + " correction de population finie"),
             ("Seuil de diffusion des sous-groupes", fmt.parameter_value("min_cell", self.min_cell)),
             ("Lecture principale", fmt.parameter_value("weighting", self.weighting)),
             ("Réponses libres", texts),
@@ -533,7 +697,8 @@ class Appendix:
         from helpers.figures import bar_estimates
         from helpers.programme import source_code_share
 
-        share = source_code_share(confidence=self.confidence)
+        # The site's list is complete: a count of every challenge, so no sampling interval.
+        share = source_code_share(confidence=self.confidence).drop(columns=["ci_low", "ci_high"])
         labels = ["Ensemble" if p == "all" else f"Promotion {p}" for p in share["promotion"]]
         figure = self._save(bar_estimates(
             share, labels=labels, title="Défis dont le code source a été publié",

@@ -38,6 +38,8 @@ def tables_main(argv: list[str]) -> int:
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-cell", type=int, default=3)
     parser.add_argument("--promotions", default="")
+    parser.add_argument("--fpc", choices=("true", "false"), default="true",
+                        help="finite population correction of the intervals (FPC)")
     args = parser.parse_args(argv)
     promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
     survey = load_survey(args.data)
@@ -50,7 +52,8 @@ def tables_main(argv: list[str]) -> int:
         units = units[:1]
     for unit, name in units:
         table = indicator_table(
-            survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit
+            survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit,
+            fpc=args.fpc == "true",
         )
         outputs.write_csv(table, args.out / "tables" / name)
     return 0

@@ -59,6 +59,8 @@ class Question:
     claims: tuple[str, ...] = ()
     #: ``(question_id, option codes)``: the question is only asked after one of these answers.
     asked_if: tuple[str, tuple[str, ...]] | None = None
+    #: Promotions the question concerns (e.g. a seminar held for promotion 2 only); empty: all.
+    promotions: tuple[int, ...] = ()
 
     @property
     def is_categorical(self) -> bool:
@@ -211,6 +213,7 @@ def _question(raw: dict, group: str, doc: dict, path: Path, previous: dict[str, 
         item=raw.get("item"),
         claims=tuple(raw.get("claims", ())),
         asked_if=asked_if,
+        promotions=tuple(int(p) for p in raw.get("promotions", ())),
     )
 
 

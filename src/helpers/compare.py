@@ -9,9 +9,11 @@ p-value says the data cannot tell the subgroups apart, not that they agree.
 
 from __future__ import annotations
 
-from scipy.stats import fisher_exact
+import numpy as np
+from scipy.stats import binomtest, fisher_exact
+from statsmodels.stats.contingency_tables import mcnemar
 
-from helpers.indicators import answer_matrix, group_frame, option_indices, question_of
+from helpers.indicators import answer_matrix, categorical, group_frame, option_indices, question_of, scale_scores
 
 
 def compare_counts(count_a: int, base_a: int, count_b: int, base_b: int) -> dict:
@@ -59,3 +61,39 @@ def compare_shares(survey, question_id: str, options, a: str, b: str, group: str
     count_a, base_a = chose_any(survey, question_id, options, *parse_subgroup(a, group))
     count_b, base_b = chose_any(survey, question_id, options, *parse_subgroup(b, group))
     return {"question_id": question_id, "a": a, "b": b, **compare_counts(count_a, base_a, count_b, base_b)}
+
+
+def paired_change(survey, before_id: str, after_id: str, group: str = "eig", promotions=None) -> dict:
+    """The same respondents asked twice on one scale: who moved up, stayed, moved down.
+
+    Only respondents who answered both questions count (``pairs``; the others
+    are ``incomplete``). Two exact tests on the paired answers, never on the two
+    margins as if they were independent samples: the sign test (binomial,
+    p = 1/2, on the respondents who moved: ``sign_p``) and McNemar's exact test
+    on the top-2 box (``top2`` = [[top-2 both times, before only], [after only,
+    neither]], ``mcnemar_p``). Both two-sided; with no discordant pair, p = 1.
+    """
+    before_q, after_q = question_of(survey, group, before_id), question_of(survey, group, after_id)
+    if before_q.type != "scale" or before_q.levels != after_q.levels:
+        raise ValueError(f"{before_id} and {after_id}: a paired change needs two questions on the same scale")
+    frame = group_frame(survey, group, promotions)
+    before = scale_scores(categorical(frame, before_q))
+    after = scale_scores(categorical(frame, after_q))
+    both = ~np.isnan(before) & ~np.isnan(after)
+    b, a = before[both], after[both]
+    up, down = int((a > b).sum()), int((a < b).sum())
+    top = float(before_q.top2[0])
+    hi_b, hi_a = b >= top, a >= top
+    top2 = [[int((hi_b & hi_a).sum()), int((hi_b & ~hi_a).sum())],
+            [int((~hi_b & hi_a).sum()), int((~hi_b & ~hi_a).sum())]]
+    discordant = top2[0][1] + top2[1][0]
+    return {
+        "pairs": int(both.sum()),
+        "incomplete": int(len(frame) - both.sum()),
+        "up": up,
+        "same": int(both.sum()) - up - down,
+        "down": down,
+        "sign_p": float(binomtest(up, up + down, 0.5).pvalue) if up + down else 1.0,
+        "top2": top2,
+        "mcnemar_p": float(mcnemar(top2, exact=True).pvalue) if discordant else 1.0,
+    }

@@ -54,6 +54,13 @@ LEVEL_HATCHES = ("", "..", "/", "\\", "x", "o", "+")  # sparse: numbers stay leg
 #: viridis beyond 0.56 falls under 3:1 on white, so ordinal levels use [0, 0.56].
 VIRIDIS_MAX = 0.56
 MASKED_HATCH = "////"
+#: A share on fewer answers is drawn as an outline (hatched, white inside) and labelled "base faible".
+SMALL_BASE = 10
+SMALL_HATCH = "xxx"
+SMALL_TEXT = "base faible"
+NR_COLUMN = "Bornes de non-réponse (population)"
+STACKED_SMALL_NOTE = f"barre entourée de tirets : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
+SMALL_NOTE = f"barres en contour hachuré : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
 
 DPI = 144  # 1.5 × CSS pixels: crisp text, light pages
 WIDTH_IN = 16 / 2.54
@@ -323,6 +330,36 @@ def _n(bases) -> str:
     return f"n = {values[0]} à {values[-1]}"
 
 
+def _small(base) -> bool:
+    """A base under :data:`SMALL_BASE` (drawn as an outline, flagged "base faible")."""
+    return not fmt.is_missing(base) and 0 < float(base) < SMALL_BASE
+
+
+def base_label(base) -> str:
+    """A base in a data table, flagged when small: ``"3 (base faible)"``."""
+    return f"{fmt.count(base)} ({SMALL_TEXT})" if _small(base) else fmt.count(base)
+
+
+def _n_eff_cell(row) -> str:
+    """The effective size of a weighted row (its own item's, not the grid's), else "—".
+
+    Masked with the row: with the head counts public, Kish's size gives back the
+    promotion bases that made the row suppressed.
+    """
+    if row.get("weighting", "none") == "none" or fmt.is_missing(row.get("n_eff")):
+        return "—"
+    return fmt.MASKED if _is_masked(row) else fmt.num(row["n_eff"], 1)
+
+
+def _bounds_cell(row) -> str:
+    """Non-response bounds of a row of the indicator table ("—" where the population is unknown)."""
+    if row is None or _is_masked(row):
+        return fmt.MASKED
+    if fmt.is_missing(row.get("nr_low")):
+        return "—"
+    return fmt.ci(row["nr_low"], row["nr_high"])
+
+
 def _wrap(text: str, suffix: str = "", width: int = WRAP) -> str:
     """Wrap a label; ``suffix`` (e.g. "(n = 19)") is never split across lines."""
     lines = textwrap.wrap(str(text), width) or [""]
@@ -380,10 +417,14 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
         table[col] = list(values)
     table["Effectif"] = [_blank(r) if _is_masked(r) else fmt.count(r["count"])
                          for _, r in rows.iterrows()]
-    table["Base"] = [fmt.count(b) for b in rows["base"]]
+    table["Base"] = [base_label(b) for b in rows["base"]]
+    if "weighting" in rows and (rows["weighting"] != "none").any():
+        table["n eff."] = [_n_eff_cell(r) for _, r in rows.iterrows()]
     table["Part"] = [_blank(r) if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
     table[fmt.ci_label(confidence)] = [_blank(r) if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
                                        for _, r in rows.iterrows()]
+    if "nr_low" in rows and rows["nr_low"].notna().any():
+        table[NR_COLUMN] = [_bounds_cell(r) for _, r in rows.iterrows()]
     return table
 
 
@@ -392,20 +433,24 @@ def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
 def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "all",
                weighting: str = "none", value: str = "share", sort: bool = False,
                title: str | None = None, name: str | None = None,
-               confidence: float = 0.95, min_cell: int = 3) -> Figure:
+               confidence: float = 0.95, min_cell: int = 3, order: Sequence[str] | None = None) -> Figure:
     """Horizontal bars of one question's options, with 95 % interval whiskers.
 
     ``value="count"`` draws counts (the paper's unit for multi-answer charts);
     the whiskers are then the interval times the base. ``sort`` orders bars by
     decreasing share (suppressed last); otherwise codebook order. For a scale
     question the bars are the levels and the top-2 share goes in the alt text
-    and the table.
+    and the table. ``order`` (option codes) puts the bars in a published chart's order.
     """
     if value not in ("share", "count"):
         raise ValueError(f"value must be 'share' or 'count', not {value!r}")
     q = question
     rows = _ordered(q, _select(table, q.id, group, subgroup, weighting))
     bars = rows[rows["option"] != "top2"]
+    if order is not None:
+        rank = {str(code): i for i, code in enumerate(order)}
+        bars = bars.assign(_r=bars["option"].map(lambda o: rank.get(o, len(rank))))
+        bars = bars.sort_values("_r", kind="stable").drop(columns="_r")
     if sort:
         bars = bars.assign(_s=bars["share"].where(~bars.apply(_is_masked, axis=1)))
         bars = bars.sort_values("_s", ascending=False, na_position="last", kind="stable").drop(columns="_s")
@@ -423,7 +468,11 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         mid = bars["share"].astype(float) * scale
         lo, hi = bars["ci_low"].astype(float) * scale, bars["ci_high"].astype(float) * scale
         shown = ~bars.apply(_is_masked, axis=1).to_numpy()
-        ax.barh(y[shown], mid[shown], height=0.6, color=SERIES[0], zorder=2)
+        small = np.array([_small(b) for b in bars["base"]], bool)
+        solid, outline = shown & ~small, shown & small
+        ax.barh(y[solid], mid[solid], height=0.6, color=SERIES[0], zorder=2)
+        ax.barh(y[outline], mid[outline], height=0.6, color=WHITE, edgecolor=SERIES[0], linewidth=1.2,
+                hatch=SMALL_HATCH, hatchcolor=SERIES[0], zorder=2)
         ax.errorbar(mid[shown], y[shown], xerr=[mid[shown] - lo[shown], hi[shown] - mid[shown]],
                     fmt="none", ecolor=TEXT, elinewidth=1, capsize=3, zorder=3)
         right = 1.0 if value == "share" else max(float(bars["base"].max()), 1.0)  # at most everyone
@@ -433,6 +482,7 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
                 continue
             text = (f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})" if value == "share"
                     else f"{fmt.count(r['count'])} ({fmt.pct(r['share'])})")
+            text += f", {SMALL_TEXT}" if _small(r["base"]) else ""
             ax.text(max(m, h) + right * 0.015, yi, text, va="center", ha="left", fontsize=8.5)
         ax.set_yticks(y, wrapped)
         ax.set_ylim(len(bars) - 0.5, -0.5)
@@ -448,11 +498,12 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         ax.grid(axis="y", visible=False)
         sns.despine(ax=ax, left=True)
         multi = " (plusieurs réponses possibles)" if q.type == "multi" else ""
-        _titles(fig, ax, title, f"{who}, {n_text}{multi} ; traits : {fmt.ci_label(confidence)}")
+        small_note = f"\n{SMALL_NOTE}" if outline.any() else ""
+        _titles(fig, ax, title, f"{who}, {n_text}{multi} ; traits : {fmt.ci_label(confidence)}{small_note}")
 
     unit = "part" if value == "share" else "nombre"
     caption = (f"{title} — {who}, {n_text} : {unit} des répondants par réponse{multi}, "
-               f"avec {fmt.ci_label(confidence)}.")
+               f"avec {fmt.ci_label(confidence)}{' ; ' + SMALL_NOTE if outline.any() else ''}.")
     phrases = [f"{lab} : {fmt.row_phrase(r, confidence=confidence, min_cell=min_cell)}"
                for lab, (_, r) in zip(labels, bars.iterrows())]
     top2 = rows[rows["option"] == "top2"]
@@ -496,7 +547,9 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         items.append({"label": q.item or q.text, "base": base, "rows": counts,
                       "shares": shares, "top2": rows.loc["top2"] if "top2" in rows.index else None})
     n_text = _n(i["base"] for i in items)
-    wrapped = [_wrap(i["label"], f"(n = {fmt.count(i['base'])})") for i in items]
+    wrapped = [_wrap(i["label"], f"(n = {fmt.count(i['base'])}{', ' + SMALL_TEXT if _small(i['base']) else ''})")
+               for i in items]
+    any_small = any(_small(i["base"]) for i in items)
     any_masked = False
 
     with house_style():
@@ -523,6 +576,9 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                                 va="center", color=ink, fontsize=8, zorder=4,
                                 bbox={"boxstyle": "square,pad=0.35", "facecolor": colours[k], "edgecolor": "none"})
                     left += share
+            if _small(item["base"]):
+                ax.barh(yi, 1.0, height=0.82, fill=False, edgecolor=TEXT, linewidth=1.1, linestyle=(0, (3, 2)),
+                        zorder=5)
             rest = 1.0 - left
             if len(known) < len(levels) and rest > 1e-9:
                 any_masked = True
@@ -549,20 +605,23 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                                  label=fmt.masked_note(min_cell)))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
                    frameon=False, title="Niveau de réponse", handleheight=1.4, handlelength=2.2)
-        _titles(fig, ax, title, f"{who}, {n_text}")
+        _titles(fig, ax, title, f"{who}, {n_text}" + (f"\n{STACKED_SMALL_NOTE}" if any_small else ""))
 
     scale_text = f"de {levels[0]} à {levels[-1]}"
     ends = ""
     if q0.low_label and q0.high_label:
         ends = f" ({levels[0]} = {q0.low_label}, {levels[-1]} = {q0.high_label})"
     caption = (f"{title} — {who}, {n_text} : répartition des réponses {scale_text} par item, "
-               f"part {top2_name.lower()} et {fmt.ci_label(confidence)}.")
+               f"part {top2_name.lower()} et {fmt.ci_label(confidence)}"
+               f"{' ; ' + STACKED_SMALL_NOTE if any_small else ''}.")
     phrases = [f"{i['label']} : " + (f"{fmt.masked_note(min_cell)}, base {fmt.count(i['base'])}" if i["top2"] is None
                                      else fmt.row_phrase(i["top2"], confidence=confidence, min_cell=min_cell))
                for i in items]
     alt = (f"Barres empilées, échelle {scale_text}{ends}. {title} ({who}, {n_text}). "
            f"Part des réponses {_top2_levels(q0)} par item : " + " ; ".join(phrases) + ".")
-    data = pd.DataFrame({"Item": [i["label"] for i in items], "Base": [fmt.count(i["base"]) for i in items]})
+    data = pd.DataFrame({"Item": [i["label"] for i in items], "Base": [base_label(i["base"]) for i in items]})
+    if weighting != "none":
+        data["n eff."] = [_n_eff_cell(i["top2"]) if i["top2"] is not None else "—" for i in items]
     for lv in levels:
         data[q0.label(str(lv))] = [_blank(i["rows"][lv]) if i["rows"][lv] is None or _is_masked(i["rows"][lv])
                                    else fmt.count(i["rows"][lv]["count"]) for i in items]
@@ -570,6 +629,8 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                                             else fmt.pct(i["top2"]["share"]) for i in items]
     data[fmt.ci_label(confidence)] = [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
                                       else fmt.ci(i["top2"]["ci_low"], i["top2"]["ci_high"]) for i in items]
+    if any(i["top2"] is not None and not fmt.is_missing(i["top2"].get("nr_low")) for i in items):
+        data[f"{NR_COLUMN}, part {_top2_levels(q0)}"] = [_bounds_cell(i["top2"]) for i in items]
     name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
 
@@ -581,8 +642,12 @@ def _series_name(by: str, key: str) -> str:
 def _series_sizes(by: str, key: str, rows: pd.DataFrame) -> str:
     """``"n = 21"``, plus the effective size of a weighted series."""
     sizes = [_n(rows["base"])]
-    if by == "weighting" and key != "none" and "n_eff" in rows and rows["n_eff"].notna().any():
-        sizes.append(f"n eff. = {fmt.num(rows['n_eff'].dropna().min(), 1)}")
+    shown = rows[~rows.apply(_is_masked, axis=1)] if len(rows) else rows
+    if by == "weighting" and key != "none" and "n_eff" in shown and shown["n_eff"].notna().any():
+        low, high = shown["n_eff"].dropna().min(), shown["n_eff"].dropna().max()
+        same = fmt.num(low, 1) == fmt.num(high, 1)
+        sizes.append(f"n eff. = {fmt.num(low, 1)}" if same
+                     else f"n eff. = {fmt.num(low, 1)} à {fmt.num(high, 1)} selon l'item (voir le tableau)")
     return ", ".join(sizes)
 
 
@@ -638,6 +703,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     wrapped = [_wrap(t) for t in cat_labels]
     k = len(series)
     height = 0.8 / k
+    any_small = False
 
     with house_style():
         fig, ax = _new_figure(len(cats), max(k + 0.5, max(w.count("\n") + 1 for w in wrapped)))
@@ -651,11 +717,17 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                     _masked_text(ax, yy, min_cell, size=7.5, text=_blank(r, None))
                     continue
                 share = float(r["share"])
-                ax.barh(yy, share, height=height * 0.92, color=colour, hatch=hatch, edgecolor=WHITE,
-                        hatchcolor=WHITE, linewidth=0.5, zorder=2)
+                if _small(r["base"]):
+                    any_small = True
+                    ax.barh(yy, share, height=height * 0.92, color=WHITE, hatch=SMALL_HATCH, edgecolor=colour,
+                            hatchcolor=colour, linewidth=1.1, zorder=2)
+                else:
+                    ax.barh(yy, share, height=height * 0.92, color=colour, hatch=hatch, edgecolor=WHITE,
+                            hatchcolor=WHITE, linewidth=0.5, zorder=2)
                 ax.errorbar(share, yy, xerr=[[share - r["ci_low"]], [r["ci_high"] - share]], fmt="none",
                             ecolor=TEXT, elinewidth=0.9, capsize=2, zorder=3)
-                ax.text(max(share, float(r["ci_high"])) + 0.015, yy, fmt.pct(share), va="center",
+                ax.text(max(share, float(r["ci_high"])) + 0.015, yy,
+                        fmt.pct(share) + (f", {SMALL_TEXT}" if _small(r["base"]) else ""), va="center",
                         ha="left", fontsize=7.5)
         ax.set_yticks(y, wrapped)
         ax.set_ylim(len(cats) - 0.5, -0.5)
@@ -667,10 +739,12 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                    for c, h, lab in zip(SERIES, SERIES_HATCHES, series_labels)]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(k, 2), frameon=False,
                    handleheight=1.4, handlelength=2.2)
-        _titles(fig, ax, title, f"{who}, {versus} ; traits : {fmt.ci_label(confidence)}")
+        _titles(fig, ax, title, f"{who}, {versus} ; traits : {fmt.ci_label(confidence)}"
+                + (f"\n{SMALL_NOTE}" if any_small else ""))
 
     caption = (f"{title} — {who}, {versus} : part des répondants "
-               f"({' ; '.join(f'{nm}, {sz}' for nm, sz in zip(names, sizes))}), avec {fmt.ci_label(confidence)}.")
+               f"({' ; '.join(f'{nm}, {sz}' for nm, sz in zip(names, sizes))}), avec {fmt.ci_label(confidence)}"
+               f"{' ; ' + SMALL_NOTE if any_small else ''}.")
     phrases = []
     for cat, label in zip(cats, cat_labels):
         each = []
@@ -691,15 +765,43 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}, {versus}")
 
 
+def _bar_counts(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str) -> Figure:
+    """:func:`bar_estimates` for complete counts: the shares are exact, no interval is drawn or written."""
+    wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
+    with house_style():
+        fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
+        y = np.arange(len(rows))
+        ax.barh(y, rows["share"].astype(float), height=0.6, color=SERIES[0], zorder=2)
+        for yi, (_, r) in zip(y, rows.iterrows()):
+            ax.text(float(r["share"]) + 0.015, yi, f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})",
+                    va="center", ha="left", fontsize=8.5)
+        ax.set_yticks(y, wrapped)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        _percent_axis(ax, 1.3)
+        ax.grid(axis="y", visible=False)
+        sns.despine(ax=ax, left=True)
+        _titles(fig, ax, title, f"{who} ; comptage complet, sans intervalle")
+    caption = f"{title} — {who} : comptage complet (rien n'est échantillonné), sans intervalle."
+    phrases = [f"{lab} : {fmt.pct(r['share'])} ({fmt.count_of(r['count'], r['base'])})"
+               for lab, (_, r) in zip(labels, rows.iterrows())]
+    alt = f"Diagramme en barres horizontales. {title} ({who}, comptage complet). " + " ; ".join(phrases) + "."
+    data = pd.DataFrame({"Option": list(labels), "Effectif": [fmt.count(c) for c in rows["count"]],
+                         "Base": [fmt.count(b) for b in rows["base"]], "Part": [fmt.pct(s) for s in rows["share"]]})
+    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+
+
 def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str,
                   confidence: float = 0.95) -> Figure:
     """Horizontal bars of shares that are not survey questions (e.g. challenges per promotion).
 
-    ``rows`` carries ``count, base, share, ci_low, ci_high`` (one row per bar, in
-    order); each bar label gets its own base, since the bars compare groups. Public
-    facts, not survey answers: nothing is suppressed.
+    ``rows`` carries ``count, base, share`` and, for an estimate, ``ci_low, ci_high``
+    (one row per bar, in order); without them the shares are complete counts, drawn
+    without whiskers. Each bar label gets its own base, since the bars compare
+    groups. Public facts, not survey answers: nothing is suppressed.
     """
     rows = rows.reset_index(drop=True).assign(suppressed=False)
+    if "ci_low" not in rows:
+        return _bar_counts(rows, labels=labels, title=title, who=who, name=name)
     wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
     with house_style():
         fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))

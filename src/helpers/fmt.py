@@ -141,6 +141,7 @@ PARAMETER_LABELS = {
     "min_cell": "Seuil de diffusion des sous-groupes",
     "weighting": "Lecture principale",
     "include_verbatims": "Réponses libres",
+    "fpc": "Correction de population finie",
 }
 
 
@@ -154,6 +155,8 @@ def parameter_value(name: str, value) -> str:
         return f"{count(value)} répondants"
     if name == "weighting":
         return {"none": "non pondérée", "promotion": "pondérée par promotion"}.get(value, str(value))
+    if name == "fpc":
+        return "oui" if value in (True, "true") else "non"
     if name == "include_verbatims":
         if value is None or value == "auto":
             return "automatique (affichées seulement sur des données synthétiques)"
@@ -165,3 +168,11 @@ def describe_parameters(params: dict) -> list[tuple[str, str]]:
     """(French label, French value) for each parameter, known ones first in their order."""
     known = [(PARAMETER_LABELS[k], parameter_value(k, params[k])) for k in PARAMETER_LABELS if k in params]
     return known + [(k, str(v)) for k, v in params.items() if k not in PARAMETER_LABELS]
+
+def nr_bounds_phrase(low, high, population, base, digits: int = 0) -> str:
+    """``"bornes de non-réponse 33–79 % des 39 personnes (18 sans réponse)"`` (Manski bounds)."""
+    if is_missing(low) or is_missing(high):
+        return f"bornes de non-réponse {MASKED}"
+    silent = count(float(population) - float(base))
+    return (f"bornes de non-réponse {ci(low, high, digits)} des {count(population)} personnes "
+            f"({silent} sans réponse)")

@@ -38,6 +38,8 @@ import pandas as pd
 from helpers.codebook import Question, poolable
 from helpers.disclosure import suppress
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
+from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
+from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
 from helpers.programme import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
@@ -49,7 +51,7 @@ UNITS = ("respondent", "defi")
 WEIGHTINGS = ("none", "promotion")
 COLUMNS = [
     "question_id", "option", "group", "subgroup", "weighting", "base", "count",
-    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff",
+    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", *NONRESPONSE_COLUMNS,
 ]  # fmt: skip
 MEAN_COLUMNS = ["question_id", "group", "subgroup", "n", "mean", "ci_low", "ci_high", "suppressed"]
 
@@ -352,12 +354,17 @@ def assemble(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def add_intervals(table: pd.DataFrame, confidence: float, method: str) -> pd.DataFrame:
-    """Wilson / Clopper–Pearson bounds; a weighted share counts as share × n_eff out of n_eff."""
+def add_intervals(table: pd.DataFrame, confidence: float, method: str, population=None) -> pd.DataFrame:
+    """Wilson / Clopper–Pearson bounds; a weighted share counts as share × n_eff out of n_eff.
+
+    ``population`` (head count per row, NaN where unknown) applies the finite
+    population correction, the sampling fraction being base / N.
+    """
     weighted = (table["weighting"] != "none").to_numpy(bool)
     n_eff = table["n_eff"].to_numpy(float)
     successes = np.where(weighted, table["share"].to_numpy(float) * n_eff, table["count"].to_numpy(float))
-    low, high = proportion_interval(successes, n_eff, confidence, method)
+    respondents = None if population is None else table["base"].to_numpy(float)
+    low, high = proportion_interval(successes, n_eff, confidence, method, population, respondents)
     return table.assign(ci_low=low, ci_high=high)
 
 
@@ -380,7 +387,7 @@ def disclosure_flags(table: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarra
 def finish(table: pd.DataFrame) -> pd.DataFrame:
     """Contract column order and dtypes."""
     strings = {c: "string" for c in ("question_id", "option", "group", "subgroup", "weighting")}
-    floats = {c: "float64" for c in ("count", "share", "ci_low", "ci_high", "n_eff")}
+    floats = {c: "float64" for c in ("count", "share", "ci_low", "ci_high", "n_eff", *NONRESPONSE_COLUMNS)}
     return table[COLUMNS].astype({**strings, **floats, "base": "int64", "missing": "int64", "suppressed": "bool"})
 
 
@@ -396,6 +403,7 @@ def indicator_table(
     unit: str = "respondent",
     *,
     pops: dict | None = None,
+    fpc: bool = True,
 ) -> pd.DataFrame:
     """The long indicator table (contract in docs/architecture.md), small cells suppressed.
 
@@ -403,6 +411,9 @@ def indicator_table(
     (all, then promotions), weighting (none, promotion), option (codebook order,
     top2 last). ``promotions`` keeps only those promotions' respondents first;
     ``pops`` overrides the head counts of ``helpers.programme.populations``.
+    At the respondent level each row carries its head count (``population``)
+    and non-response bounds (``helpers.nonresponse``); ``fpc`` applies the
+    finite population correction to the intervals (``helpers.intervals``).
     """
     check_method(method)
     check_confidence(confidence)
@@ -418,9 +429,12 @@ def indicator_table(
     for group in GROUPS:
         for question in group_questions(survey, group):
             rows.extend(question_rows(tallies[group][question.id], question, group, weigh, pops))
-    table = add_intervals(assemble(rows), confidence, method).assign(suppressed=False)
+    table = assemble(rows)
+    population = (row_populations(table, group_promotions(survey, promotions), pops) if weigh
+                  else np.full(len(table), np.nan))
+    table = add_intervals(table, confidence, method, population if fpc else None).assign(suppressed=False)
     exclusive, in_top2 = disclosure_flags(table, survey)
-    return finish(suppress(table, min_cell, exclusive, in_top2))
+    return finish(add_bounds(suppress(table, min_cell, exclusive, in_top2), population))
 
 
 def combined_share(
@@ -434,11 +448,13 @@ def combined_share(
     method: str = "wilson",
     *,
     pops: dict | None = None,
+    fpc: bool = True,
 ) -> dict:
     """Share of answering respondents who chose ANY of ``options`` (e.g. ``question.top2``).
 
-    Same base, weighting and interval semantics as the table; no small-cell
-    suppression (callers quoting a promotion-level value must check ``base``).
+    Same base, weighting, interval (finite population correction when ``fpc``)
+    and non-response bounds as the table; no small-cell suppression (callers
+    quoting a promotion-level value must check ``base``).
     """
     check_method(method)
     check_confidence(confidence)
@@ -453,13 +469,20 @@ def combined_share(
         codes, strata = stratify(frame, source)
         part = count_by_stratum(codes, strata, answered, chosen[:, columns].any(axis=1, keepdims=True))
         counts = part if counts is None else counts + part
+    pops = populations() if pops is None else pops
     if weighting == "none":
         values = unweighted_cell(("any",), counts, np.ones(len(counts.strata), bool))
         successes = values["count"][0]
     else:
-        values = weighted_cell(("any",), counts, populations() if pops is None else pops)
+        values = weighted_cell(("any",), counts, pops)
         successes = values["share"][0] * values["n_eff"][0]
-    low, high = proportion_interval(successes, values["n_eff"][0], confidence, method)
+    kept = group_promotions(survey, promotion)
+    where = pd.DataFrame({"group": [group], "subgroup": ["all"]})
+    population = float(row_populations(where, kept, pops)[0])
+    low, high = proportion_interval(successes, values["n_eff"][0], confidence, method,
+                                    population if fpc else None, values["base"][0])
+    chosen = float(counts.chosen.sum())
+    nr_low, nr_high = manski_bounds(chosen, values["base"][0], population)
     return {
         "base": int(values["base"][0]),
         "count": float(values["count"][0]),
@@ -468,6 +491,9 @@ def combined_share(
         "ci_high": high,
         "missing": int(values["missing"][0]),
         "n_eff": float(values["n_eff"][0]),
+        "population": population,
+        "nr_low": nr_low,
+        "nr_high": nr_high,
     }
 
 

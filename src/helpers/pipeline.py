@@ -24,7 +24,8 @@ from helpers import outputs
 
 KERNEL_NAME = "eig-helpers"
 #: Parameters every notebook declares in its ``parameters`` cell.
-PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims")
+PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims",
+              "fpc")
 
 
 def install_kernel(prefix: Path = Path(sys.prefix)) -> Path:
@@ -73,6 +74,10 @@ def parse_params(pairs: list[str]) -> dict:
             if value not in ("auto", "true", "false"):
                 raise SystemExit(f"INCLUDE_VERBATIMS={value!r}: expected auto, true or false")
             params[key] = None if value == "auto" else value == "true"
+        elif key == "fpc":
+            if value not in ("true", "false"):
+                raise SystemExit(f"FPC={value!r}: expected true or false")
+            params[key] = value == "true"
         else:
             params[key] = value
     return params

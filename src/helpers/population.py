@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import fmt
-from helpers.intervals import proportion_interval
 from helpers.programme import populations
 
 GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
@@ -19,12 +18,12 @@ GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
 IN_SENTENCE = {"eig": "EIG", "mentor": "mentors"}
 
 
-def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, pops: dict | None = None) -> pd.DataFrame:
-    """Respondents over population per group and promotion, plus the group total (Wilson interval).
+def response_rates(frames: dict[str, pd.DataFrame], pops: dict | None = None) -> pd.DataFrame:
+    """Respondents over population per group and promotion, plus the group total.
 
-    Only promotions with respondents or a known population among those answered appear;
-    the interval treats respondents as a draw from the promotion (a reading aid, not a claim
-    of random response).
+    Only promotions with respondents appear. A complete count: nothing was
+    sampled, so no interval (the uncertainty is in who did not answer, see
+    ``helpers.nonresponse``).
     """
     pops = populations() if pops is None else pops
     rows = []
@@ -37,7 +36,6 @@ def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, po
             else:
                 answered = int((frame["promotion"] == promotion).sum())
                 population = pops.get((group, promotion), 0)
-            low, high = proportion_interval(answered, population, confidence)
             rows.append(
                 {
                     "group": group,
@@ -45,8 +43,6 @@ def response_rates(frames: dict[str, pd.DataFrame], confidence: float = 0.95, po
                     "population": population,
                     "respondents": answered,
                     "rate": answered / population if population else float("nan"),
-                    "ci_low": low,
-                    "ci_high": high,
                 }
             )
     return pd.DataFrame(rows)

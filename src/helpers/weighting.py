@@ -56,3 +56,25 @@ def weighted_shares(chosen, answered, weights) -> np.ndarray:
     if total == 0:
         return np.full(np.shape(chosen)[1], np.nan)
     return (np.asarray(weights) @ np.asarray(chosen, dtype=float)) / total
+
+
+def stratum_flags(answered: dict[int, int], kept, concerned=()) -> list[tuple[str, int, int]]:
+    """What weakens an item's weighting, per promotion: ``(kind, promotion, respondents)``.
+
+    ``answered`` maps each promotion to the respondents who answered the item,
+    ``kept`` lists the promotions the reading stands for, ``concerned`` the
+    promotions the question concerns (empty: all). ``"outside"``: answers
+    from a promotion the question does not concern (they still count in the
+    base, and the weighting makes them stand for the whole promotion);
+    ``"empty"``: a concerned promotion with no answer (the weighted share then
+    speaks for the other promotions only).
+    """
+    flags = []
+    for promotion in sorted(int(p) for p in kept):
+        n = int(answered.get(promotion, 0))
+        if concerned and promotion not in concerned:
+            if n:
+                flags.append(("outside", promotion, n))
+        elif n == 0:
+            flags.append(("empty", promotion, 0))
+    return flags
