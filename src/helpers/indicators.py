@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.codebook import Question, poolable
-from helpers.disclosure import suppress
+from helpers.disclosure import protect, suppress
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
 from helpers.programme import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
@@ -48,7 +48,7 @@ UNITS = ("respondent", "defi")
 WEIGHTINGS = ("none", "promotion")
 COLUMNS = [
     "question_id", "option", "group", "subgroup", "weighting", "base", "count",
-    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff",
+    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", "suppression",
 ]  # fmt: skip
 MEAN_COLUMNS = ["question_id", "group", "subgroup", "n", "mean", "ci_low", "ci_high", "suppressed"]
 
@@ -365,7 +365,7 @@ def disclosure_flags(table: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarra
 
 def finish(table: pd.DataFrame) -> pd.DataFrame:
     """Contract column order and dtypes."""
-    strings = {c: "string" for c in ("question_id", "option", "group", "subgroup", "weighting")}
+    strings = {c: "string" for c in ("question_id", "option", "group", "subgroup", "weighting", "suppression")}
     floats = {c: "float64" for c in ("count", "share", "ci_low", "ci_high", "n_eff")}
     return table[COLUMNS].astype({**strings, **floats, "base": "int64", "missing": "int64", "suppressed": "bool"})
 
@@ -389,13 +389,31 @@ def indicator_table(
     (all, then promotions), weighting (none, promotion), option (codebook order,
     top2 last). ``promotions`` keeps only those promotions' respondents first;
     ``pops`` overrides the head counts of ``helpers.programme.populations``.
+    One table of :func:`indicator_tables`: suppression is audited on both units together.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    return indicator_tables(survey, confidence, method, min_cell, promotions, pops=pops)[unit]
+
+
+def indicator_tables(survey, confidence: float = 0.95, method: str = "wilson", min_cell: int = 3,
+                     promotions=None, *, pops: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Both published tables, ``{"respondent": …, "defi": …}``, once the disclosure audit passes.
+
+    The challenge-level votes equal the respondent counts wherever a challenge
+    has one respondent, so the two tables are protected together
+    (``helpers.disclosure.protect``).
     """
     check_method(method)
     check_confidence(confidence)
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    pops = populations() if pops is None else pops
+    raw = {unit: unit_table(survey, confidence, method, min_cell, promotions, unit, pops) for unit in UNITS}
+    return {unit: finish(table) for unit, table in protect(raw, survey.codebooks, pops, min_cell).items()}
+
+
+def unit_table(survey, confidence, method, min_cell, promotions, unit: str, pops) -> pd.DataFrame:
+    """One unit's table with the first-pass suppression (primary, then sums)."""
     weigh = unit == "respondent"
-    pops = populations() if pops is None and weigh else pops
     tallies = group_tallies(survey, promotions, unit)
     rows = []
     for group in GROUPS:
@@ -403,7 +421,7 @@ def indicator_table(
             rows.extend(question_rows(tallies[group][question.id], question, group, weigh, pops))
     table = add_intervals(assemble(rows), confidence, method).assign(suppressed=False)
     exclusive, in_top2 = disclosure_flags(table, survey)
-    return finish(suppress(table, min_cell, exclusive, in_top2))
+    return suppress(table, min_cell, exclusive, in_top2)
 
 
 def combined_share(
