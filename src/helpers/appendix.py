@@ -246,27 +246,29 @@ class Appendix:
                 b: str = "promotion=2") -> Html:
         """Two subgroups on one share, with Fisher's exact test (unweighted).
 
-        Counts and shares of a subgroup are masked like the indicator table masks
-        them (count, non-count or base under ``min_cell``); the other subgroup and
-        the difference are masked too, since the whole group's total is public.
-        The p-value is always shown: it is the comparison's answer.
+        When a cell behind the comparison is hidden in the published table (or a
+        count, non-count or base is under ``min_cell``), counts, shares, the
+        difference and the p-value are all withheld: any of them would give the
+        hidden cell back (``helpers.compare.involves_hidden``).
         """
+        from helpers.compare import involves_hidden
+
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
         r = compare_shares(self.survey, question_id, options, a, b, group=group)
-        masked = any(
-            min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"
-        )
+        masked = self.min_cell > 0 and (involves_hidden(self.table, question_id, options, a, b, group) or any(
+            min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"))
         label = {"promotion=1": "Promotion 1", "promotion=2": "Promotion 2"}
         rows = [{"Sous-groupe": label.get(s, s), "Base": fmt.count(r[f"base_{k}"]),
                  "Effectif": fmt.MASKED if masked else fmt.count(r[f"count_{k}"]),
                  "Part": fmt.MASKED if masked else fmt.pct(r[f"share_{k}"])}
                 for s, k in ((a, "a"), (b, "b"))]
-        gap = "écart masqué" if masked else f"écart {fmt.num(100 * r['difference'], 0)} points"
-        caption = (f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]}) : "
-                   f"{gap}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}")
-        note = _note(f"Effectifs inférieurs au seuil de diffusion ({self.min_cell}) : parts masquées ; "
-                     "le test porte sur les effectifs complets.") if masked else ""
+        result = ("écart et test non publiés" if masked else
+                  f"écart {fmt.num(100 * r['difference'], 0)} points, test exact de Fisher p = {fmt.num(r['p_value'], 3)}")
+        caption = f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]}) : {result}"
+        note = _note("Une case de cette comparaison est masquée (moins de "
+                     f"{self.min_cell} réponses, ou masquée pour en protéger une autre) : ni l'écart ni le test "
+                     "ne sont publiés, car ils la révéleraient.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
     def verbatims(self, question_id: str, group: str = "eig") -> Html:

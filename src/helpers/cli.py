@@ -18,6 +18,7 @@ COMMANDS = {
     "sample-data": ("helpers.sample", "regenerate the synthetic sample in data/sample/"),
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
+    "audit": ("helpers.audit", "audit the published tables: no hidden cell can be narrowed down"),
     "claims": ("helpers.claims", "check every number the paper states"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
@@ -27,7 +28,7 @@ COMMANDS = {
 def tables_main(argv: list[str]) -> int:
     """Write the indicator tables (respondent and challenge level) for a data set."""
     from helpers import outputs
-    from helpers.indicators import indicator_table
+    from helpers.indicators import indicator_tables
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers tables")
@@ -39,11 +40,9 @@ def tables_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
     survey = load_survey(args.data)
+    tables = indicator_tables(survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions)
     for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
-        table = indicator_table(
-            survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit
-        )
-        outputs.write_csv(table, args.out / "tables" / name)
+        outputs.write_csv(tables[unit], args.out / "tables" / name)
     return 0
 
 

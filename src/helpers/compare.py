@@ -5,12 +5,18 @@ hold; Fisher's exact test conditions on the margins of the 2×2 table and is
 exact at any size. The p-value is two-sided (scipy's default: tables as or
 less probable than the one observed). A difference is a reading aid; a high
 p-value says the data cannot tell the subgroups apart, not that they agree.
+
+A difference, a test statistic and a p-value are functions of the two counts:
+published beside a hidden cell, they give it back (with the margins, Fisher's
+p-value often pins the count). :func:`involves_hidden` tells when a comparison
+must show neither.
 """
 
 from __future__ import annotations
 
 from scipy.stats import fisher_exact
 
+from helpers.disclosure import hidden_involved
 from helpers.indicators import answer_matrix, group_frame, option_indices, question_of
 
 
@@ -59,3 +65,13 @@ def compare_shares(survey, question_id: str, options, a: str, b: str, group: str
     count_a, base_a = chose_any(survey, question_id, options, *parse_subgroup(a, group))
     count_b, base_b = chose_any(survey, question_id, options, *parse_subgroup(b, group))
     return {"question_id": question_id, "a": a, "b": b, **compare_counts(count_a, base_a, count_b, base_b)}
+
+
+def involves_hidden(table, question_id: str, options, a: str, b: str, group: str = "eig") -> bool:
+    """True when a cell behind either side of the comparison is hidden in the published ``table``."""
+    for spec in (a, b):
+        source, promotion = parse_subgroup(spec, group)
+        subgroup = "all" if promotion is None else f"promotion={promotion}"
+        if hidden_involved(table, question_id, source, [subgroup], options):
+            return True
+    return False
