@@ -18,7 +18,7 @@ import pandas as pd
 from helpers import PROJECT_ROOT, fmt
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
-from helpers.indicators import indicator_table
+from helpers.indicators import indicator_tables
 from helpers.load import load_survey
 from helpers.population import answers_per_challenge, representation, response_rates
 from helpers.programme import populations
@@ -88,14 +88,18 @@ class Appendix:
 
     # ---- data ---------------------------------------------------------------
     @cached_property
-    def table(self) -> pd.DataFrame:
-        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Both published tables (respondent and challenge level), protected together."""
+        return indicator_tables(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                                promotions=self.promotions)
 
-    @cached_property
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.tables["respondent"]
+
+    @property
     def defi_table(self) -> pd.DataFrame:
-        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions, unit="defi")
+        return self.tables["defi"]
 
     @cached_property
     def published(self) -> pd.DataFrame:
@@ -338,6 +342,39 @@ class Appendix:
             "</ul>"
         )
 
+    def disclosure_audit(self) -> Html:
+        """The audit's result on this run's tables: cells hidden, why, all protected, weighted reading kept.
+
+        Raises ``helpers.audit.AuditError`` (the notebook, then the build, stops
+        and names the cell) when a hidden cell can be narrowed down.
+        """
+        from helpers.audit import audit, check
+
+        if self.min_cell <= 0:
+            return Html(_note("Seuil de diffusion à 0 (exploration privée) : aucune case n'est masquée et "
+                              "aucun audit n'est fait ; chaque page porte la mention « non diffusable »."))
+        findings = audit(self.tables, self.codebooks, populations(), self.min_cell)
+        check(findings)
+        kinds = findings["kind"].value_counts()
+        weighted = self.table[self.table["weighting"] == "promotion"]
+        kept = int((~weighted["suppressed"]).sum())
+        plain = (f", {kinds['masked']} sans motif affiché (dire lequel des deux motifs s'applique "
+                 "aurait suffi à en déduire une valeur)") if kinds.get("masked", 0) else ""
+        share = f" ({fmt.pct(kept / len(weighted))})" if len(weighted) else ""
+        return Html(
+            f"<p><strong>Audit de confidentialité : toutes les cases masquées sont protégées.</strong> "
+            f"{len(findings)} cases sont masquées dans les tableaux de ce rapport : "
+            f"{kinds.get('primary', 0)} parce qu'elles comptent moins de {self.min_cell} réponses "
+            f"(« moins de {self.min_cell} réponses »), {kinds.get('secondary', 0)} pour en protéger une autre "
+            f"(« masqué pour protéger une autre case »){html.escape(plain)}. Pour chacune, l'audit calcule "
+            "par programmation linéaire en nombres entiers toutes les valeurs compatibles avec l'ensemble "
+            "de ce qui est publié (lignes par promotion, lectures pondérée et par défi, totaux, effectifs "
+            "des promotions) : il en reste au moins deux, et au moins "
+            f"{self.min_cell} pour une case de moins de {self.min_cell} réponses (ou toutes celles que sa base "
+            "permet, ou que les totaux publiés laissent).</p>"
+            f"<p>Lecture pondérée par promotion : {kept} lignes publiées sur {len(weighted)}{html.escape(share)} ; "
+            "les autres sont masquées parce qu'avec la lecture non pondérée elles révéleraient une case.</p>")
+
     # ---- appendix E: the programme in figures ------------------------------------
     def programme_table(self) -> Html:
         """The paper's table (p. 8) as published, with each total recomputed from its parts beside it."""
@@ -440,7 +477,8 @@ class Appendix:
     def claims(self) -> pd.DataFrame:
         from helpers.claims import verify_claims
 
-        return verify_claims(self.survey, confidence=self.confidence, min_cell=self.min_cell)
+        return verify_claims(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                             indicators=self.table)
 
     @cached_property
     def programme_claims(self) -> pd.DataFrame:

@@ -234,3 +234,17 @@ def hidden_involved(table: pd.DataFrame, question_id: str, group: str, subgroups
                  & table["subgroup"].isin(list(subgroups)) & (table["weighting"] == "none")]
     rows = rows[rows["option"].isin(options)]
     return bool(rows["suppressed"].any())
+
+
+def hidden_claim(table: pd.DataFrame, claim: dict) -> bool:
+    """True when a claim's recomputed value (a survey share in one promotion) rests on a hidden cell.
+
+    Whole-group values are top lines, public by design; a promotion-level value
+    is a sum of that promotion's cells and must be masked when one of them is
+    hidden (``helpers.claims`` calls this with the published indicator table).
+    """
+    promotion = claim.get("promotion")
+    if claim.get("source", "survey") != "survey" or not isinstance(promotion, int) or "question_id" not in claim:
+        return False
+    return hidden_involved(table, claim["question_id"], claim["group"], [f"promotion={promotion}"],
+                           claim.get("options", ()))

@@ -57,6 +57,8 @@ TEMPLATE_NAME = "eig"
 #: (checked by tests/test_render.py).
 CODE_STYLE = "xcode"
 BANNER = "Données synthétiques — illustration de la méthode, pas les résultats réels de l’enquête"
+#: Stamped on every page of a run with ``min_cell <= 0`` (private exploration: nothing suppressed).
+RESTRICTED = "Non diffusable — exploration privée : aucune case n’est masquée (seuil de diffusion à 0)"
 SITE_TITLE = "Annexes du working paper"
 SUBTITLE = "Programme Entrepreneurs d’intérêt général (EIG) — étude d’impact 2019"
 STUDY = (
@@ -289,6 +291,8 @@ class Provenance:
     versions: tuple[tuple[str, str], ...]
     run_date: str
     banner: str = BANNER
+    restricted: bool = False
+    restricted_banner: str = RESTRICTED
 
 
 def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
@@ -363,7 +367,16 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
         parameters=tuple((key, repr(value)) for key, value in parameters.items()),
         versions=_versions(),
         run_date=run_date(),
+        restricted=restricted(parameters),
     )
+
+
+def restricted(parameters: dict) -> bool:
+    """A run with ``min_cell <= 0`` suppresses nothing: its pages must not leave the team."""
+    try:
+        return int(str(parameters.get("min_cell", 3))) <= 0
+    except ValueError:
+        return False
 
 
 # --- rendering ----------------------------------------------------------------------
