@@ -214,7 +214,7 @@ def constraints(family: Family, rows: list[dict], min_cell: int, *, weighted: bo
     for item in rows:
         row = item["row"]
         if row.weighting == "none":
-            if not row.suppressed:
+            if not row.suppressed and row.count == row.count:
                 add(item["form"], float(round(row.count)), float(round(row.count)))
             elif labels and row.suppression == "primary" and row.base >= min_cell:
                 add(item["form"], 0.0, float(min_cell - 1))
@@ -222,6 +222,8 @@ def constraints(family: Family, rows: list[dict], min_cell: int, *, weighted: bo
                 add(item["form"], float(min_cell), np.inf)
         elif weighted and not row.suppressed:
             for value, scale in ((row.share, 1.0), (row.count, float(row.base))):
+                if value != value:  # NaN: nobody answered, nothing published
+                    continue
                 value = published(value)
                 if value == 0:  # positive coefficients: every count in the form is 0
                     add({i: 1.0 for i in item["form"]}, 0.0, 0.0)
@@ -262,13 +264,14 @@ class Solver:
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
             columns.indptr, columns.indices, columns.data)
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)
         self.highs.setOptionValue("mip_heuristic_effort", 0.0)  # tiny models: branching alone is faster
         self.highs.passModel(lp)
         self.columns = np.arange(self.n, dtype=np.int32)
+        self.integer = np.full(self.n, highspy.HighsVarType.kInteger)
+        self.continuous = np.full(self.n, highspy.HighsVarType.kContinuous)
 
     def allows(self, xs: np.ndarray) -> np.ndarray:
         """Which answer sets (rows of ``xs``) satisfy every constraint: the witnesses still valid."""
@@ -277,14 +280,27 @@ class Solver:
         return inside.all(axis=1) & (xs >= 0).all(axis=1) & (xs <= self.upper).all(axis=1)
 
     def extreme(self, c: np.ndarray) -> np.ndarray:
-        """An answer set minimising ``c · x``."""
+        """An answer set minimising ``c · x``.
+
+        The linear relaxation first: when its optimum is integral (the usual case for
+        sums over a two-way table, whose matrix is totally unimodular), it is the
+        integer optimum; otherwise the integer program is solved.
+        """
         self.highs.changeColsCost(self.n, self.columns, np.asarray(c, float))
         self.highs.run()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            x = np.asarray(self.highs.getSolution().col_value)
+            if np.all(np.abs(x - np.round(x)) < 1e-7):
+                return np.round(x)
+        self.highs.changeColsIntegrality(self.n, self.columns, self.integer)
+        self.highs.run()
         status = self.highs.getModelStatus()
+        x = np.round(np.asarray(self.highs.getSolution().col_value))
+        self.highs.changeColsIntegrality(self.n, self.columns, self.continuous)
         if status != highspy.HighsModelStatus.kOptimal:
             raise AuditError(f"{self.family.question_id}: the published values admit no answer set "
                              f"({self.highs.modelStatusToString(status)}); check that the tables come from one run")
-        return np.round(np.asarray(self.highs.getSolution().col_value))
+        return x
 
 
 def audit_family(family: Family, min_cell: int, *, exact: bool = False, weighted: bool = True,
