@@ -213,6 +213,10 @@ class Appendix:
         reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
         phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
                                   confidence=self.confidence, min_cell=None)
+        weighted = self.table[(self.table["question_id"] == question_id) & (self.table["group"] == group)
+                              & (self.table["weighting"] == "promotion") & self.table["option"].isin(options)]
+        if self.weighting == "promotion" and weighted["suppressed"].any():  # the audit dropped it: so here
+            phrase = f"masqué pour protéger une autre case, base {fmt.count(r['base'])}"
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
         return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
                     f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}.</p>")
