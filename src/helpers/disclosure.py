@@ -18,13 +18,13 @@ person. Rules, applied to every row below the whole respondent group
   in table order), until nothing changes. Labelled "masqué pour protéger une
   autre case";
 * secondary, driven by the audit (:func:`protect`, ``helpers.audit``): the
-  first pass cannot see the weighted top lines, nor what integer solutions and
-  labels allow. For each question the audit computes every hidden cell's range
-  from everything published; while a cell is not protected, the weighted rows
-  that pin it are dropped (when the weighted reading alone is the cause), or
-  the question's labels become a plain "masqué" (when telling primary from
-  secondary is the cause), or one more cell is hidden — the smallest shown
-  count beside the exposed cell.
+  first pass cannot see the weighted top lines, the challenge-level table, nor
+  what integer solutions and labels allow. Question by question, it starts
+  from the safe end — the question's weighted rows dropped, its hidden cells
+  labelled plain "masqué" — hides the smallest shown count beside any cell the
+  audit still finds exposed, then gives back what the audit allows: the
+  weighted rows (all, else option by option), then the labels (all, else the
+  primary ones only).
 
 The base (and the ``missing`` count) stays visible: the number of respondents
 per promotion is published with the response rates anyway. ``min_cell <= 0``
