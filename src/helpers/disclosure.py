@@ -181,25 +181,12 @@ def settle(family, min_cell: int) -> list[dict]:
         kinds[id(candidate)] = "secondary"
         plain.append(candidate)
         put([candidate], True, lambda i: "masked")
-    hopeful = [i for i in weighted if not pinned_by_weighting(family, i)]
-    if hopeful and (len(hopeful) < len(weighted) or not attempt(hopeful, False, lambda i: "")):
-        for option in dict.fromkeys(i["row"].option for i in hopeful):
-            attempt([i for i in hopeful if i["row"].option == option], False, lambda i: "")
+    if weighted and not attempt(weighted, False, lambda i: ""):
+        for option in dict.fromkeys(i["row"].option for i in weighted):
+            attempt([i for i in weighted if i["row"].option == option], False, lambda i: "")
     if not attempt(plain, True, lambda i: kinds[id(i)]):
         attempt([i for i in plain if kinds[id(i)] == "primary"], True, lambda i: "primary")
     return [i for i in family.rows if i["row"] != before[id(i)]]
-
-
-def pinned_by_weighting(family, item) -> bool:
-    """A weighted row beside one or two hidden promotion cells of its option: with the unweighted
-    total, two equations in at most two unknowns — it gives them back, no need to try it."""
-    row = item["row"]
-    groups = ("eig", "mentor") if row.group == "both" else (row.group,)
-    options = related_options(family, row.option)
-    hidden = [i for i in family.rows if i["unit"] == item["unit"] and i["row"].weighting == "none"
-              and i["row"].subgroup != "all" and i["row"].group in groups and i["row"].option in options
-              and i["row"].suppressed]
-    return 0 < len(hidden) <= 2
 
 
 def related_options(family, option: str) -> set[str]:
