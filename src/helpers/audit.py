@@ -56,14 +56,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pandas as pd
-import highspy
 from scipy import sparse
 
 EXCLUSIVE = ("scale", "single", "yes_no", "yes_no_dk")
-UNITS = ("respondent", "defi")
-KINDS = ("primary", "secondary", "masked")
 WITNESSES = 4  # optimisations in random directions before the per-cell ones
 DIGITS = 6  # significant digits of a float in the published CSV (helpers.outputs.write_csv)
 RESULT_COLUMNS = ["unit", "question_id", "group", "subgroup", "weighting", "option", "kind", "base",
@@ -358,7 +356,8 @@ def audit_family(family: Family, min_cell: int, *, exact: bool = False, weighted
                 family.baseline[key] = int(high_k - low_k) + 1
             need[k] = min(need[k], family.baseline[key])
             if first_failure and short(k):
-                hidden, seen_low, seen_high, need = hidden[k:k + 1], seen_low[k:k + 1], seen_high[k:k + 1], need[k:k + 1]
+                keep = slice(k, k + 1)
+                hidden, seen_low, seen_high, need = hidden[keep], seen_low[keep], seen_high[keep], need[keep]
                 break
     out = []
     for k, item in enumerate(hidden):
