@@ -122,11 +122,11 @@ def test_bad_weighting_is_refused(tmp_path):
         Appendix(SAMPLE_DIR, tmp_path, weighting="poids")
 
 
-def test_comparison_masks_small_cells_but_keeps_the_test(tmp_path):
+def test_comparison_with_a_hidden_cell_shows_no_test(tmp_path):
     strict = Appendix(SAMPLE_DIR, tmp_path).compare("etalab_expertise", "yes", "eig").html
-    assert "masqué" in strict and "Fisher p = " in strict
+    assert "masqué" in strict and "p = " not in strict and "points" not in strict
     open_ = Appendix(SAMPLE_DIR, tmp_path, min_cell=0).compare("etalab_expertise", "yes", "eig").html
-    assert "masqué" not in open_ and "écart" in open_
+    assert "masqué" not in open_ and "Fisher p = " in open_
 
 
 def test_weighting_gap_by_hand():

@@ -111,3 +111,79 @@ def test_threshold_is_a_parameter():
     assert not suppress(rows, 3).suppressed.any()
     assert suppress(rows, 5).suppressed.all()
     assert np.isnan(suppress(rows, 5)["share"].iloc[0])
+
+
+# ---- labels, comparisons, claims, all-hidden charts, private runs ---------------------------
+
+
+def test_first_pass_says_why_a_cell_is_hidden():
+    rows = table([
+        ("q", "yes", "eig", "all", 10, 12), ("q", "no", "eig", "all", 2, 12),
+        ("q", "yes", "eig", "promotion=1", 5, 6), ("q", "no", "eig", "promotion=1", 1, 6),
+    ])  # fmt: skip
+    result = suppress(rows, 3, exclusive=[True] * 4)
+    assert result["suppression"].tolist() == ["", "", "secondary", "primary"]
+
+
+def test_labels():
+    from helpers.disclosure import label
+
+    assert label("primary", 3) == "moins de 3 réponses"
+    assert label("primary", 5) == "moins de 5 réponses"
+    assert label("secondary", 3) == "masqué pour protéger une autre case"
+    assert label("masked", 3) == "masqué"
+
+
+def _published():
+    rows = table([
+        ("q", "yes", "eig", "all", 9, 21), ("q", "no", "eig", "all", 12, 21),
+        ("q", "yes", "eig", "promotion=1", 1, 5), ("q", "no", "eig", "promotion=1", 4, 5),
+        ("q", "yes", "eig", "promotion=2", 8, 16), ("q", "no", "eig", "promotion=2", 8, 16),
+        ("r", "yes", "eig", "promotion=1", 4, 8), ("r", "no", "eig", "promotion=1", 4, 8),
+    ])  # fmt: skip
+    return suppress(rows, 3, exclusive=[True] * 8)
+
+
+def test_no_test_beside_a_hidden_cell():
+    from helpers.compare import involves_hidden
+
+    published = _published()
+    assert involves_hidden(published, "q", ["yes"], "promotion=1", "promotion=2")
+    assert not involves_hidden(published, "q", ["yes"], "eig", "eig")  # whole-group lines are public
+    assert not involves_hidden(published, "r", ["yes"], "promotion=1", "promotion=1")
+
+
+def test_a_claim_on_a_hidden_cell_is_flagged():
+    from helpers.disclosure import hidden_claim
+
+    published = _published()
+    assert hidden_claim(published, {"question_id": "q", "group": "eig", "promotion": 2, "options": ["yes"]})
+    assert not hidden_claim(published, {"question_id": "q", "group": "eig", "options": ["yes"]})
+    assert not hidden_claim(published, {"question_id": "r", "group": "eig", "promotion": 1, "options": ["no"]})
+    assert not hidden_claim(published, {"source": "respondents", "group": "eig", "promotion": 2})
+
+
+def test_a_chart_of_hidden_cells_is_one_sentence(tmp_path):
+    from types import SimpleNamespace
+
+    from helpers.figures import Sentence, grouped_by_promotion
+
+    published = _published().assign(n_eff=np.nan)
+    q = SimpleNamespace(id="q", type="yes_no", codes=("yes", "no"), item=None, text="Question ?", figure=None,
+                        levels=(), label=lambda code: {"yes": "Oui", "no": "Non"}[code])
+    result = grouped_by_promotion(published, q, group="eig")
+    assert isinstance(result, Sentence)
+    assert "toutes les valeurs sont masquées" in result.text
+    assert "moins de 3 réponses" in result.text and "masqué pour protéger une autre case" in result.text
+    assert "%" not in result.text and "n = 5" in result.text
+    assert result.save(tmp_path) == [] and not list(tmp_path.iterdir())
+
+
+def test_private_exploration_is_stamped_non_diffusable():
+    from helpers.render import _environment, provenance
+
+    for min_cell, stamped in ((0, True), (3, False)):
+        prov = provenance(None, {"data_dir": "data/sample", "min_cell": min_cell})
+        assert prov.restricted is stamped
+        macro = _environment().get_template("_page.j2").module.banner(prov)
+        assert ("Non diffusable" in str(macro)) is stamped

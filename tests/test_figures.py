@@ -49,7 +49,7 @@ def _row(qid, option, count, base, low, high, subgroup="all", weighting="none", 
             "weighting": weighting, "base": base, "count": np.nan if masked else count,
             "share": np.nan if masked else count / base, "ci_low": np.nan if masked else low,
             "ci_high": np.nan if masked else high, "suppressed": masked, "missing": 21 - base,
-            "n_eff": float(base) if n_eff is None else n_eff}
+            "n_eff": float(base) if n_eff is None else n_eff, "suppression": "primary" if masked else ""}
 
 
 def indicator_rows() -> pd.DataFrame:
@@ -205,10 +205,10 @@ def test_bar_alt_states_base_and_values(figs):
 
 def test_bar_suppressed_option_is_written_masque_not_drawn(figs):
     fig = figs["fig01_users_eig"]
-    assert "masqué (effectif < 3), base 21" in fig.alt
-    assert fig.table.iloc[-1][["Effectif", "Part"]].tolist() == ["masqué", "masqué"]
+    assert "moins de 3 réponses, base 21" in fig.alt
+    assert fig.table.iloc[-1][["Effectif", "Part"]].tolist() == ["moins de 3 réponses"] * 2
     drawn = [t.get_text() for t in fig.fig.findobj(Text)]
-    assert "masqué (effectif < 3)" in drawn
+    assert "moins de 3 réponses" in drawn
     bars = [p for p in fig.fig.axes[0].patches if p.get_width() > 0]
     assert len(bars) == 2  # no zero-width bar for the suppressed option
     # sorted by share, counts on the axis: 17 first
@@ -219,17 +219,17 @@ def test_stacked_alt_gives_top2_per_item_and_bases(figs):
     fig = figs["fig18_eig"]
     assert f"La notion d'intérêt général : 95{S}% (20 sur 21), IC 95{S}% 77{D}99{S}%" in fig.alt
     assert f"Le travail en équipe : 53{S}% (10 sur 19), IC 95{S}% 32{D}73{S}%" in fig.alt
-    assert "La rémunération : masqué (effectif < 3), base 4" in fig.alt
+    assert "La rémunération : moins de 3 réponses, base 4" in fig.alt
     assert "n = 4 à 21" in fig.alt
     labels = [t.get_text() for t in fig.fig.axes[0].get_yticklabels()]
     assert any("(n = 19)" in lab for lab in labels) and any("(n = 21)" in lab for lab in labels)
     team = fig.table.set_index("Item").loc["Le travail en équipe"]
-    assert team["1"] == "masqué" and team["2"] == "3" and team["Base"] == "19"
-    assert fig.table.set_index("Item").loc["La rémunération", f"Part 4{D}5"] == "masqué"
+    assert team["1"] == "moins de 3 réponses" and team["2"] == "3" and team["Base"] == "19"
+    assert fig.table.set_index("Item").loc["La rémunération", f"Part 4{D}5"] == "moins de 3 réponses"
     # counts written in the segments
     drawn = [t.get_text() for t in fig.fig.findobj(Text)]
     assert {"14", "6", "7"} <= set(drawn)
-    assert "masqué (effectif < 3)" in drawn
+    assert "moins de 3 réponses" in drawn
 
 
 def test_grouped_by_promotion(figs):
@@ -237,9 +237,9 @@ def test_grouped_by_promotion(figs):
     legend = [t.get_text() for t in fig.fig.legends[0].get_texts()]
     assert legend == ["Promotion 1 (n = 5)", "Promotion 2 (n = 16)"]
     assert f"Oui : promotion 1 80{S}% (4 sur 5), IC 95{S}% 38{D}96{S}%" in fig.alt
-    assert "promotion 1 masqué (effectif < 3), base 5" in fig.alt
+    assert "promotion 1 moins de 3 réponses, base 5" in fig.alt
     assert fig.table["Série"].tolist() == ["Promotion 1 (n = 5)", "Promotion 2 (n = 16)"] * 2
-    assert "masqué (effectif < 3)" in [t.get_text() for t in fig.fig.findobj(Text)]
+    assert "moins de 3 réponses" in [t.get_text() for t in fig.fig.findobj(Text)]
 
 
 def test_grouped_by_weighting_shows_effective_size(figs):

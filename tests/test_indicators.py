@@ -104,6 +104,12 @@ def table():
     return indicator_table(SURVEY, pops=POPS)
 
 
+@pytest.fixture(scope="module")
+def open_table():
+    """Nothing suppressed (min_cell=0): the weighting arithmetic, whatever the audit would publish."""
+    return indicator_table(SURVEY, pops=POPS, min_cell=0)
+
+
 def row(table, qid, option, group="eig", subgroup="all", weighting="none"):
     hit = table[
         (table.question_id == qid) & (table.option == option) & (table.group == group)
@@ -200,10 +206,13 @@ def test_both_pools_the_poolable_questions(table):
     assert pooled == {"contact", "users"}
 
 
-def test_weighted_row_sits_beside_the_unweighted_one(table):
+def test_weighted_row_sits_beside_the_unweighted_one(table, open_table):
     # answered: promotion 1 → 4 (3 yes), promotion 2 → 15 (4 yes); weights 11/4 and 28/15
     # share = (3·2.75 + 4·1.866667)/39 = 15.716667/39 = 0.402991
     # n_eff = 39² / (4·2.75² + 15·1.866667²) = 1521/82.516667 = 18.432640
+    # Published with min_cell=3, it would give back promotion 1 (1 "no" of 4, hidden): dropped.
+    assert row(table, "contact", "yes", weighting="promotion").suppressed
+    table = open_table
     weighted = row(table, "contact", "yes", weighting="promotion")
     assert weighted.share == pytest.approx(0.402991, abs=5e-6)
     assert weighted.n_eff == pytest.approx(18.432640, abs=5e-6)
@@ -215,7 +224,8 @@ def test_weighted_row_sits_beside_the_unweighted_one(table):
     assert not ((table.weighting == "promotion") & (table.subgroup != "all")).any()
 
 
-def test_both_weights_each_group_to_its_own_population(table):
+def test_both_weights_each_group_to_its_own_population(open_table):
+    table = open_table
     # answering EIG: p1 4 (3 yes), p2 15 (4 yes) → weights 11/4, 28/15
     # answering mentors: p1 3 (no, yes, yes → 2 yes), p2 9 (6 yes) → weights 6/3, 18/9
     # share = (8.25 + 7.466667 + 2·2 + 6·2) / (39 + 24) = 31.716667 / 63 = 0.503439
@@ -309,7 +319,8 @@ def test_combined_share_any_of_several_options():
     assert (users["base"], users["count"]) == (33, 32)
 
 
-def test_combined_share_weighted_matches_the_table(table):
+def test_combined_share_weighted_matches_the_table(open_table):
+    table = open_table
     weighted = combined_share(SURVEY, "contact", "yes", weighting="promotion", pops=POPS)
     expected = row(table, "contact", "yes", weighting="promotion")
     assert weighted["share"] == pytest.approx(expected.share)

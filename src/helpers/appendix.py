@@ -18,7 +18,7 @@ import pandas as pd
 from helpers import PROJECT_ROOT, fmt
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
-from helpers.indicators import challenges_known, indicator_table
+from helpers.indicators import challenges_known, indicator_tables
 from helpers.load import load_survey
 from helpers.population import (
     answers_per_challenge,
@@ -113,14 +113,18 @@ class Appendix:
 
     # ---- data ---------------------------------------------------------------
     @cached_property
-    def table(self) -> pd.DataFrame:
-        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions, fpc=self.fpc)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The published tables (respondent and, when the data name challenges, challenge level), protected together."""
+        return indicator_tables(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                                promotions=self.promotions, fpc=self.fpc)
 
-    @cached_property
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.tables["respondent"]
+
+    @property
     def defi_table(self) -> pd.DataFrame:
-        return indicator_table(self.survey, confidence=self.confidence, min_cell=self.min_cell,
-                               promotions=self.promotions, unit="defi")
+        return self.tables["defi"]
 
     @cached_property
     def published(self) -> pd.DataFrame:
@@ -327,6 +331,10 @@ class Appendix:
         reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
         phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
                                   confidence=self.confidence, min_cell=None)
+        weighted = self.table[(self.table["question_id"] == question_id) & (self.table["group"] == group)
+                              & (self.table["weighting"] == "promotion") & self.table["option"].isin(options)]
+        if self.weighting == "promotion" and weighted["suppressed"].any():  # the audit dropped it: so here
+            phrase = f"masqué pour protéger une autre case, base {fmt.count(r['base'])}"
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
         bounds = ""
         if not pd.isna(r["nr_low"]):
@@ -374,11 +382,13 @@ class Appendix:
                 b: str = "promotion=2") -> Html:
         """Two subgroups on one share, with Fisher's exact test (unweighted).
 
-        Counts and shares of a subgroup are masked like the indicator table masks
-        them (count, non-count or base under ``min_cell``); the other subgroup and
-        the difference are masked too, since the whole group's total is public.
-        The p-value is always shown: it is the comparison's answer.
+        When a cell behind the comparison is hidden in the published table (or a
+        count, non-count or base is under ``min_cell``), counts, shares, the
+        difference and the p-value are all withheld: any of them would give the
+        hidden cell back (``helpers.compare.involves_hidden``).
         """
+        from helpers.compare import involves_hidden
+
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
         label = {s: s.replace("promotion=", "Promotion ") for s in (a, b)}
@@ -392,17 +402,18 @@ class Appendix:
             r = compare_shares(self.survey, question_id, options, a, b, group=group)
         except ValueError:  # a subgroup where nobody answered
             return Html(_note(f"{what} : comparaison impossible, {fmt.NO_ANSWER} dans l'un des deux sous-groupes."))
-        masked = any(
-            min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"
-        )
-        rows = [{"Sous-groupe": label[s], "Base": fmt.count(r[f"base_{k}"]),
+        masked = self.min_cell > 0 and (involves_hidden(self.table, question_id, options, a, b, group) or any(
+            min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"))
+        rows = [{"Sous-groupe": label[s], "Base": base_label(r[f"base_{k}"]),
                  "Effectif": fmt.MASKED if masked else fmt.count(r[f"count_{k}"]),
                  "Part": fmt.MASKED if masked else fmt.pct(r[f"share_{k}"])}
                 for s, k in ((a, "a"), (b, "b"))]
-        gap = "écart masqué" if masked else f"écart de {fmt.points(r['difference'])}"
-        caption = f"{what} : {gap}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}"
-        note = _note(f"Effectifs inférieurs au seuil de diffusion ({self.min_cell}) : parts masquées ; "
-                     "le test porte sur les effectifs complets.") if masked else ""
+        result = ("écart et test non publiés" if masked else
+                  f"écart de {fmt.points(r['difference'])}, test exact de Fisher p = {fmt.num(r['p_value'], 3)}")
+        caption = f"{what} : {result}"
+        note = _note("Une case de cette comparaison est masquée (moins de "
+                     f"{self.min_cell} réponses, ou masquée pour en protéger une autre) : ni l'écart ni le test "
+                     "ne sont publiés, car ils la révéleraient.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
 
     def paired(self, before_id: str, after_id: str, group: str = "eig") -> Html:
@@ -621,6 +632,39 @@ class Appendix:
         lines = "".join(f"<li>{html.escape(k)} : {html.escape(v)}</li>" for k, v in items)
         return Html(f'<ul class="eig-parameters">{lines}</ul>')
 
+    def disclosure_audit(self) -> Html:
+        """The audit's result on this run's tables: cells hidden, why, all protected, weighted reading kept.
+
+        Raises ``helpers.audit.AuditError`` (the notebook, then the build, stops
+        and names the cell) when a hidden cell can be narrowed down.
+        """
+        from helpers.audit import audit, check
+
+        if self.min_cell <= 0:
+            return Html(_note("Seuil de diffusion à 0 (exploration privée) : aucune case n'est masquée et "
+                              "aucun audit n'est fait ; chaque page porte la mention « non diffusable »."))
+        findings = audit(self.tables, self.codebooks, populations(), self.min_cell)
+        check(findings)
+        kinds = findings["kind"].value_counts()
+        weighted = self.table[self.table["weighting"] == "promotion"]
+        kept = int((~weighted["suppressed"]).sum())
+        plain = (f", {kinds['masked']} sans motif affiché (dire lequel des deux motifs s'applique "
+                 "aurait suffi à en déduire une valeur)") if kinds.get("masked", 0) else ""
+        share = f" ({fmt.pct(kept / len(weighted))})" if len(weighted) else ""
+        return Html(
+            f"<p><strong>Audit de confidentialité : toutes les cases masquées sont protégées.</strong> "
+            f"{len(findings)} cases sont masquées dans les tableaux de ce rapport : "
+            f"{kinds.get('primary', 0)} parce qu'elles comptent moins de {self.min_cell} réponses "
+            f"(« moins de {self.min_cell} réponses »), {kinds.get('secondary', 0)} pour en protéger une autre "
+            f"(« masqué pour protéger une autre case »){html.escape(plain)}. Pour chacune, l'audit calcule "
+            "par programmation linéaire en nombres entiers toutes les valeurs compatibles avec l'ensemble "
+            "de ce qui est publié (lignes par promotion, lectures pondérée et par défi, totaux, effectifs "
+            "des promotions) : il en reste au moins deux, et au moins "
+            f"{self.min_cell} pour une case de moins de {self.min_cell} réponses (ou toutes celles que sa base "
+            "permet, ou que les totaux publiés laissent).</p>"
+            f"<p>Lecture pondérée par promotion : {kept} lignes publiées sur {len(weighted)}{html.escape(share)} ; "
+            "les autres sont masquées parce qu'avec la lecture non pondérée elles révéleraient une case.</p>")
+
     # ---- appendix E: the programme in figures ------------------------------------
     def programme_table(self) -> Html:
         """The paper's table (p. 8) as published, with each total recomputed from its parts beside it."""
@@ -724,7 +768,8 @@ class Appendix:
     def claims(self) -> pd.DataFrame:
         from helpers.claims import verify_claims
 
-        return verify_claims(self.survey, confidence=self.confidence, min_cell=self.min_cell)
+        return verify_claims(self.survey, confidence=self.confidence, min_cell=self.min_cell,
+                             indicators=self.table)
 
     @cached_property
     def programme_claims(self) -> pd.DataFrame:

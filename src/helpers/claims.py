@@ -30,8 +30,9 @@ import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
 from helpers.fmt import num, signed
+from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
-from helpers.indicators import combined_share, restrict
+from helpers.indicators import combined_share, indicator_table, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.load import dataset_kind
 from helpers.programme import (
@@ -762,10 +763,12 @@ def _sorted(rows: list[dict]) -> pd.DataFrame:
 
 def verify_claims(survey, claims: list[dict] | None = None, confidence: float = 0.95,
                   method: str = "wilson", *, table: pd.DataFrame | None = None,
-                  defis: pd.DataFrame | None = None, min_cell: int = 3) -> pd.DataFrame:
+                  defis: pd.DataFrame | None = None, min_cell: int = 3,
+                  indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every registry entry recomputed and judged, sorted by verdict then page.
 
-    Statements about one promotion are small cells: see :func:`mask_small_cells`.
+    Statements about one promotion are small cells: see :func:`mask_small_cells`;
+    ``indicators`` (the published indicator table) masks those resting on a hidden cell too.
     """
     check_confidence(confidence)
     check_method(method)
@@ -775,10 +778,11 @@ def verify_claims(survey, claims: list[dict] | None = None, confidence: float = 
     context = {"years": promotion_years(), "charts": published_charts(), "is_calibrated": calibrated(survey),
                "min_cell": min_cell}
     rows = [verify_claim(survey, c, table, defis, confidence, method, **context) for c in claims]
-    return _sorted(mask_small_cells(rows, claims, min_cell))
+    return _sorted(mask_small_cells(rows, claims, min_cell, indicators))
 
 
-def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int) -> list[dict]:
+def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int,
+                     indicators: pd.DataFrame | None = None) -> list[dict]:
     """Hide the recomputed value of promotion-level statements on small cells.
 
     Same rule as the indicator table: a count, non-count or base under ``min_cell``
@@ -800,6 +804,8 @@ def mask_small_cells(rows: list[dict], claims: list[dict], min_cell: int) -> lis
         count = round(row["recomputed"] * row["base"] / 100)
         if min(count, row["base"] - count, row["base"]) < min_cell:
             small.add(key(claim))
+    if indicators is not None and min_cell > 0:
+        small.update(key(by_id[r["claim_id"]]) for r in rows if hidden_claim(indicators, by_id[r["claim_id"]]))
     for row in rows:
         claim = by_id[row["claim_id"]]
         if claim.get("promotion") is not None and key(claim) in small:
@@ -873,8 +879,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a statement does not match")
     args = parser.parse_args(argv)
-    claims = verify_claims(load_survey(args.data), confidence=args.confidence, method=args.method,
-                           min_cell=args.min_cell)
+    survey = load_survey(args.data)
+    claims = verify_claims(survey, confidence=args.confidence, method=args.method, min_cell=args.min_cell,
+                           indicators=indicator_table(survey, args.confidence, args.method, args.min_cell))
     table = verify_programme_table()
     if args.csv:
         outputs.write_csv(pd.concat([claims, table], ignore_index=True), args.csv)

@@ -19,6 +19,7 @@ COMMANDS = {
     "sample-data": ("helpers.sample", "regenerate the synthetic sample in data/sample/"),
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
+    "audit": ("helpers.audit", "audit the published tables: no hidden cell can be narrowed down"),
     "claims": ("helpers.claims", "check every number the paper states"),
     "granularity": ("helpers.cli", "write OUT/tables/granularity.csv (printed percentages vs their base; no data)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
@@ -29,7 +30,7 @@ COMMANDS = {
 def tables_main(argv: list[str]) -> int:
     """Write the indicator tables (respondent and challenge level) for a data set."""
     from helpers import outputs
-    from helpers.indicators import challenges_known, indicator_table
+    from helpers.indicators import indicator_tables
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers tables")
@@ -43,19 +44,16 @@ def tables_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
     survey = load_survey(args.data)
-    units = [("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")]
-    if not challenges_known(survey, promotions):
+    tables = indicator_tables(survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions,
+                              fpc=args.fpc == "true")
+    if "defi" not in tables:
         # Never a copy of the respondent reading under the challenge's name, nor a stale file.
         (args.out / "tables" / "indicators-defi.csv").unlink(missing_ok=True)
         print("indicators-defi.csv not written: no respondent names a challenge (column 'defi' absent "
               "or empty), so there is no challenge-level reading", file=sys.stderr)
-        units = units[:1]
-    for unit, name in units:
-        table = indicator_table(
-            survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit,
-            fpc=args.fpc == "true",
-        )
-        outputs.write_csv(table, args.out / "tables" / name)
+    for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
+        if unit in tables:
+            outputs.write_csv(tables[unit], args.out / "tables" / name)
     return 0
 
 

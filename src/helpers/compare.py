@@ -5,6 +5,11 @@ hold; Fisher's exact test conditions on the margins of the 2×2 table and is
 exact at any size. The p-value is two-sided (scipy's default: tables as or
 less probable than the one observed). A difference is a reading aid; a high
 p-value says the data cannot tell the subgroups apart, not that they agree.
+
+A difference, a test statistic and a p-value are functions of the two counts:
+published beside a hidden cell, they give it back (with the margins, Fisher's
+p-value often pins the count). :func:`involves_hidden` tells when a comparison
+must show neither.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import numpy as np
 from scipy.stats import binomtest, fisher_exact
 from statsmodels.stats.contingency_tables import mcnemar
 
+from helpers.disclosure import hidden_involved
 from helpers.indicators import answer_matrix, categorical, group_frame, option_indices, question_of, scale_scores
 
 
@@ -97,3 +103,13 @@ def paired_change(survey, before_id: str, after_id: str, group: str = "eig", pro
         "top2": top2,
         "mcnemar_p": float(mcnemar(top2, exact=True).pvalue) if discordant else 1.0,
     }
+
+
+def involves_hidden(table, question_id: str, options, a: str, b: str, group: str = "eig") -> bool:
+    """True when a cell behind either side of the comparison is hidden in the published ``table``."""
+    for spec in (a, b):
+        source, promotion = parse_subgroup(spec, group)
+        subgroup = "all" if promotion is None else f"promotion={promotion}"
+        if hidden_involved(table, question_id, source, [subgroup], options):
+            return True
+    return False

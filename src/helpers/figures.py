@@ -40,6 +40,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from helpers import fmt
+from helpers.disclosure import label as hidden_label
 from helpers.outputs import target, write_bytes
 
 WHITE = "#ffffff"
@@ -399,8 +400,52 @@ def _percent_axis(ax, right: float = 1.0) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.pct(x)))
 
 
-def _masked_text(ax, y: float, min_cell: int, size: float = 8, text: str | None = None) -> None:
-    ax.text(0.005, y, text or fmt.masked_note(min_cell), va="center", ha="left", color=MUTED,
+def _hidden(row, min_cell: int) -> str:
+    """What a value not drawn says: "aucune réponse" (base 0), or why it is hidden ("moins de 3 réponses"…)."""
+    if row is not None and fmt.no_answer(row["base"]):
+        return fmt.NO_ANSWER
+    if row is None or "suppression" not in row or not row["suppressed"]:
+        return fmt.MASKED
+    return hidden_label(row["suppression"], min_cell)
+
+
+def _phrase(row, confidence: float, min_cell: int) -> str:
+    """A row in words: its share, count and interval, or its label and base when hidden."""
+    if _is_masked(row):
+        return f"{_hidden(row, min_cell)}, base {fmt.count(row['base'])}"
+    return fmt.row_phrase(row, confidence=confidence, min_cell=min_cell)
+
+
+@dataclass
+class Sentence:
+    """What replaces a chart whose every cell is hidden: one sentence, nothing drawn or saved."""
+
+    name: str
+    text: str
+
+    def save(self, out_dir: Path | str) -> list[Path]:
+        return []
+
+    def _repr_html_(self) -> str:
+        return f'<p class="eig-note">{html.escape(self.text)}</p>'
+
+
+def _all_hidden(name: str, title: str, who: str, rows: pd.DataFrame, min_cell: int) -> Sentence:
+    """The sentence for a chart of hidden cells: what it would show, why it is not, the bases."""
+    reasons = sorted({_hidden(r, min_cell) for _, r in rows.iterrows()})
+    bases = _n(rows["base"])
+    return Sentence(name, f"{title} — {who} ({bases}) : toutes les valeurs sont masquées "
+                          f"({' ; '.join(reasons)}) ; ce graphique n'est pas publié.")
+
+
+def _pooled_label(rows, min_cell: int) -> str:
+    """Label of pooled hidden levels: their common reason, or plain "masqué" when reasons differ."""
+    labels = {_hidden(r, min_cell) for r in rows if r is not None and _is_masked(r)}
+    return labels.pop() if len(labels) == 1 else fmt.MASKED
+
+
+def _masked_text(ax, y: float, text: str, size: float = 8) -> None:
+    ax.text(0.005, y, text, va="center", ha="left", color=MUTED,
             style="italic", fontsize=size, transform=ax.get_yaxis_transform())
 
 
@@ -410,18 +455,18 @@ def _blank(row, masked: str = fmt.MASKED) -> str:
 
 
 def _row_table(rows: pd.DataFrame, labels: Sequence[str], confidence: float,
-               extra: dict | None = None) -> pd.DataFrame:
+               extra: dict | None = None, min_cell: int = 3) -> pd.DataFrame:
     """The data table of a figure: one line per row, values written in French."""
     table = pd.DataFrame({"Option": list(labels)})
     for col, values in (extra or {}).items():
         table[col] = list(values)
-    table["Effectif"] = [_blank(r) if _is_masked(r) else fmt.count(r["count"])
+    table["Effectif"] = [_hidden(r, min_cell) if _is_masked(r) else fmt.count(r["count"])
                          for _, r in rows.iterrows()]
     table["Base"] = [base_label(b) for b in rows["base"]]
     if "weighting" in rows and (rows["weighting"] != "none").any():
         table["n eff."] = [_n_eff_cell(r) for _, r in rows.iterrows()]
-    table["Part"] = [_blank(r) if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
-    table[fmt.ci_label(confidence)] = [_blank(r) if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
+    table["Part"] = [_hidden(r, min_cell) if _is_masked(r) else fmt.pct(r["share"]) for _, r in rows.iterrows()]
+    table[fmt.ci_label(confidence)] = [_hidden(r, min_cell) if _is_masked(r) else fmt.ci(r["ci_low"], r["ci_high"])
                                        for _, r in rows.iterrows()]
     if "nr_low" in rows and rows["nr_low"].notna().any():
         table[NR_COLUMN] = [_bounds_cell(r) for _, r in rows.iterrows()]
@@ -456,6 +501,9 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         bars = bars.sort_values("_s", ascending=False, na_position="last", kind="stable").drop(columns="_s")
     title = title or q.text
     who, n_text = _who(group, subgroup, weighting), _n(rows["base"])
+    name = name or _slug(q.figure or "", q.id, group, _variant(subgroup, weighting))
+    if rows.apply(_is_masked, axis=1).all():
+        return _all_hidden(name, title, who, rows, min_cell)
     per_bar_base = bars["base"].nunique() > 1
     labels = [_option_label(q, o) for o in bars["option"]]
     wrapped = [_wrap(t, f"(n = {fmt.count(b)})" if per_bar_base else "")
@@ -478,7 +526,7 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         right = 1.0 if value == "share" else max(float(bars["base"].max()), 1.0)  # at most everyone
         for yi, (_, r), m, h, ok in zip(y, bars.iterrows(), mid, hi, shown):
             if not ok:
-                _masked_text(ax, yi, min_cell, text=_blank(r, None))
+                _masked_text(ax, yi, _hidden(r, min_cell))
                 continue
             text = (f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})" if value == "share"
                     else f"{fmt.count(r['count'])} ({fmt.pct(r['share'])})")
@@ -504,16 +552,14 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
     unit = "part" if value == "share" else "nombre"
     caption = (f"{title} — {who}, {n_text} : {unit} des répondants par réponse{multi}, "
                f"avec {fmt.ci_label(confidence)}{' ; ' + SMALL_NOTE if outline.any() else ''}.")
-    phrases = [f"{lab} : {fmt.row_phrase(r, confidence=confidence, min_cell=min_cell)}"
-               for lab, (_, r) in zip(labels, bars.iterrows())]
+    phrases = [f"{lab} : {_phrase(r, confidence, min_cell)}" for lab, (_, r) in zip(labels, bars.iterrows())]
     top2 = rows[rows["option"] == "top2"]
     if not top2.empty:
-        phrases.append(f"{_top2_label(q)} : "
-                       f"{fmt.row_phrase(top2.iloc[0], confidence=confidence, min_cell=min_cell)}")
+        phrases.append(f"{_top2_label(q)} : {_phrase(top2.iloc[0], confidence, min_cell)}")
     alt = f"Diagramme en barres horizontales. {title} ({who}, {n_text}). " + " ; ".join(phrases) + "."
     shown_rows = pd.concat([bars, top2])
-    data = _row_table(shown_rows, [_option_label(q, o) for o in shown_rows["option"]], confidence)
-    name = name or _slug(q.figure or "", q.id, group, _variant(subgroup, weighting))
+    data = _row_table(shown_rows, [_option_label(q, o) for o in shown_rows["option"]], confidence,
+                      min_cell=min_cell)
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
 
 
@@ -547,6 +593,10 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         items.append({"label": q.item or q.text, "base": base, "rows": counts,
                       "shares": shares, "top2": rows.loc["top2"] if "top2" in rows.index else None})
     n_text = _n(i["base"] for i in items)
+    name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
+    every = pd.DataFrame([r for i in items for r in [*i["rows"].values(), i["top2"]] if r is not None])
+    if every.apply(_is_masked, axis=1).all():
+        return _all_hidden(name, title, who, every, min_cell)
     wrapped = [_wrap(i["label"], f"(n = {fmt.count(i['base'])}{', ' + SMALL_TEXT if _small(i['base']) else ''})")
                for i in items]
     any_small = any(_small(i["base"]) for i in items)
@@ -561,7 +611,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                 _masked_text(ax, yi, min_cell, text=fmt.NO_ANSWER)
                 continue
             if not known:
-                _masked_text(ax, yi, min_cell)
+                _masked_text(ax, yi, _pooled_label(item["rows"].values(), min_cell))
                 any_masked = True
                 continue
             left = 0.0
@@ -602,7 +652,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                    for lv, c, h in zip(levels, colours, LEVEL_HATCHES)]
         if any_masked:
             handles.append(Patch(facecolor=WHITE, edgecolor=MUTED, hatch=MASKED_HATCH, hatchcolor=MUTED,
-                                 label=fmt.masked_note(min_cell)))
+                                 label=_pooled_label([r for i in items for r in i["rows"].values()], min_cell)))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
                    frameon=False, title="Niveau de réponse", handleheight=1.4, handlelength=2.2)
         _titles(fig, ax, title, f"{who}, {n_text}" + (f"\n{STACKED_SMALL_NOTE}" if any_small else ""))
@@ -614,8 +664,8 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     caption = (f"{title} — {who}, {n_text} : répartition des réponses {scale_text} par item, "
                f"part {top2_name.lower()} et {fmt.ci_label(confidence)}"
                f"{' ; ' + STACKED_SMALL_NOTE if any_small else ''}.")
-    phrases = [f"{i['label']} : " + (f"{fmt.masked_note(min_cell)}, base {fmt.count(i['base'])}" if i["top2"] is None
-                                     else fmt.row_phrase(i["top2"], confidence=confidence, min_cell=min_cell))
+    phrases = [f"{i['label']} : " + (f"{fmt.MASKED}, base {fmt.count(i['base'])}" if i["top2"] is None
+                                     else _phrase(i["top2"], confidence, min_cell))
                for i in items]
     alt = (f"Barres empilées, échelle {scale_text}{ends}. {title} ({who}, {n_text}). "
            f"Part des réponses {_top2_levels(q0)} par item : " + " ; ".join(phrases) + ".")
@@ -623,15 +673,15 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     if weighting != "none":
         data["n eff."] = [_n_eff_cell(i["top2"]) if i["top2"] is not None else "—" for i in items]
     for lv in levels:
-        data[q0.label(str(lv))] = [_blank(i["rows"][lv]) if i["rows"][lv] is None or _is_masked(i["rows"][lv])
-                                   else fmt.count(i["rows"][lv]["count"]) for i in items]
-    data[f"Part {_top2_levels(q0)}"] = [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
+        data[q0.label(str(lv))] = [_hidden(i["rows"][lv], min_cell) if i["rows"][lv] is None
+                                   or _is_masked(i["rows"][lv]) else fmt.count(i["rows"][lv]["count"])
+                                   for i in items]
+    data[f"Part {_top2_levels(q0)}"] = [_hidden(i["top2"], min_cell) if i["top2"] is None or _is_masked(i["top2"])
                                             else fmt.pct(i["top2"]["share"]) for i in items]
-    data[fmt.ci_label(confidence)] = [_blank(i["top2"]) if i["top2"] is None or _is_masked(i["top2"])
+    data[fmt.ci_label(confidence)] = [_hidden(i["top2"], min_cell) if i["top2"] is None or _is_masked(i["top2"])
                                       else fmt.ci(i["top2"]["ci_low"], i["top2"]["ci_high"]) for i in items]
     if any(i["top2"] is not None and not fmt.is_missing(i["top2"].get("nr_low")) for i in items):
         data[f"{NR_COLUMN}, part {_top2_levels(q0)}"] = [_bounds_cell(i["top2"]) for i in items]
-    name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
 
 
@@ -700,6 +750,11 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     title = _grid_title(questions, title)
     who = _who(group, None if by == "subgroup" else subgroup, None if by == "weighting" else weighting)
     versus = "par promotion" if by == "subgroup" else "sans et avec pondération par promotion"
+    suffix = "par_promotion" if by == "subgroup" else _slug("ponderation", _variant(subgroup, "none"))
+    name = name or _slug(q0.figure or "", q0.id if len(questions) == 1 else "", group, suffix)
+    drawn = pd.DataFrame([lookup[(c, key)] for c in cats for key in series if (c, key) in lookup])
+    if drawn.apply(_is_masked, axis=1).all():
+        return _all_hidden(name, title, who, drawn, min_cell)
     wrapped = [_wrap(t) for t in cat_labels]
     k = len(series)
     height = 0.8 / k
@@ -714,7 +769,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                 r = lookup.get((cat, key))
                 yy = yi + offset
                 if r is None or _is_masked(r):
-                    _masked_text(ax, yy, min_cell, size=7.5, text=_blank(r, None))
+                    _masked_text(ax, yy, _hidden(r, min_cell), size=7.5)
                     continue
                 share = float(r["share"])
                 if _small(r["base"]):
@@ -750,18 +805,14 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
         each = []
         for key, nm in zip(series, names):
             r = lookup.get((cat, key))
-            each.append(f"{nm} "
-                        + (fmt.masked_note(min_cell) if r is None
-                           else fmt.row_phrase(r, confidence=confidence, min_cell=min_cell)))
+            each.append(f"{nm} " + (fmt.MASKED if r is None else _phrase(r, confidence, min_cell)))
         phrases.append(f"{label} : " + ", ".join(each))
     alt = (f"Barres groupées. {title} ({who}, {versus}). " + " ; ".join(phrases) + ".")
     ordered = [(cat, label, key, slabel) for cat, label in zip(cats, cat_labels)
                for key, slabel in zip(series, series_labels) if (cat, key) in lookup]
     data = _row_table(pd.DataFrame([lookup[(c, key)] for c, _, key, _ in ordered]),
                       [label for _, label, _, _ in ordered], confidence,
-                      {"Série": [slabel for *_, slabel in ordered]})
-    suffix = "par_promotion" if by == "subgroup" else _slug("ponderation", _variant(subgroup, "none"))
-    name = name or _slug(q0.figure or "", q0.id if len(questions) == 1 else "", group, suffix)
+                      {"Série": [slabel for *_, slabel in ordered]}, min_cell)
     return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}, {versus}")
 
 

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.codebook import Question, poolable
-from helpers.disclosure import suppress
+from helpers.disclosure import protect, suppress
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
 from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
 from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
@@ -51,7 +51,7 @@ UNITS = ("respondent", "defi")
 WEIGHTINGS = ("none", "promotion")
 COLUMNS = [
     "question_id", "option", "group", "subgroup", "weighting", "base", "count",
-    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", *NONRESPONSE_COLUMNS,
+    "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", "suppression", *NONRESPONSE_COLUMNS,
 ]  # fmt: skip
 MEAN_COLUMNS = ["question_id", "group", "subgroup", "n", "mean", "ci_low", "ci_high", "suppressed"]
 
@@ -386,7 +386,7 @@ def disclosure_flags(table: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarra
 
 def finish(table: pd.DataFrame) -> pd.DataFrame:
     """Contract column order and dtypes."""
-    strings = {c: "string" for c in ("question_id", "option", "group", "subgroup", "weighting")}
+    strings = {c: "string" for c in ("question_id", "option", "group", "subgroup", "weighting", "suppression")}
     floats = {c: "float64" for c in ("count", "share", "ci_low", "ci_high", "n_eff", *NONRESPONSE_COLUMNS)}
     return table[COLUMNS].astype({**strings, **floats, "base": "int64", "missing": "int64", "suppressed": "bool"})
 
@@ -414,16 +414,39 @@ def indicator_table(
     At the respondent level each row carries its head count (``population``)
     and non-response bounds (``helpers.nonresponse``); ``fpc`` applies the
     finite population correction to the intervals (``helpers.intervals``).
+    One table of :func:`indicator_tables`: suppression is audited on both units together.
     """
-    check_method(method)
-    check_confidence(confidence)
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
     if unit == "defi" and not challenges_known(survey, promotions):
         raise NoChallengeError("no respondent names a challenge (column 'defi' absent or empty): "
                                "the challenge-level reading is not available for these data")
+    return indicator_tables(survey, confidence, method, min_cell, promotions, pops=pops, fpc=fpc)[unit]
+
+
+def indicator_tables(survey, confidence: float = 0.95, method: str = "wilson", min_cell: int = 3,
+                     promotions=None, *, pops: dict | None = None, fpc: bool = True) -> dict[str, pd.DataFrame]:
+    """The published tables, ``{"respondent": …, "defi": …}``, once the disclosure audit passes.
+
+    The challenge-level votes equal the respondent counts wherever a challenge
+    has one respondent, so the two tables are protected together
+    (``helpers.disclosure.protect``). Without challenges there is no ``"defi"``
+    table. Non-response bounds are added after protection: a hidden cell has none.
+    """
+    check_method(method)
+    check_confidence(confidence)
+    pops = populations() if pops is None else pops
+    units = UNITS if challenges_known(survey, promotions) else ("respondent",)
+    raw, heads = {}, {}
+    for unit in units:
+        raw[unit], heads[unit] = unit_table(survey, confidence, method, min_cell, promotions, unit, pops, fpc)
+    protected = protect(raw, survey.codebooks, pops, min_cell)
+    return {unit: finish(add_bounds(table, heads[unit])) for unit, table in protected.items()}
+
+
+def unit_table(survey, confidence, method, min_cell, promotions, unit: str, pops, fpc: bool = True):
+    """One unit's table with the first-pass suppression (primary, then sums), and each row's head count."""
     weigh = unit == "respondent"
-    pops = populations() if pops is None and weigh else pops
     tallies = group_tallies(survey, promotions, unit)
     rows = []
     for group in GROUPS:
@@ -434,7 +457,7 @@ def indicator_table(
                   else np.full(len(table), np.nan))
     table = add_intervals(table, confidence, method, population if fpc else None).assign(suppressed=False)
     exclusive, in_top2 = disclosure_flags(table, survey)
-    return finish(add_bounds(suppress(table, min_cell, exclusive, in_top2), population))
+    return suppress(table, min_cell, exclusive, in_top2), population
 
 
 def combined_share(

@@ -67,6 +67,8 @@ BANNERS = {"calibrated": CALIBRATED_BANNER, "synthetic": BANNER, "real": ""}
 KIND_NOTES = {"calibrated": "échantillon synthétique calibré sur le document de travail",
               "synthetic": "données synthétiques", "real": "réponses réelles"}
 SITE_TITLE = "Annexes du document de travail"
+#: Stamped on every page of a run with ``min_cell <= 0`` (private exploration: nothing suppressed).
+RESTRICTED = "Non diffusable — exploration privée : aucune case n’est masquée (seuil de diffusion à 0)"
 SUBTITLE = "Programme Entrepreneurs d’intérêt général (EIG) — étude d’impact 2019"
 STUDY = (
     "Cette étude mesure ce que le programme Entrepreneurs d’intérêt général (EIG) a changé "
@@ -301,6 +303,8 @@ class Provenance:
     command: str = ""
     #: (path, SHA-256) of the mapping.yaml applied to the exports, if any.
     mapping: tuple[str, str] | None = None
+    restricted: bool = False
+    restricted_banner: str = RESTRICTED
 
     @property
     def synthetic(self) -> bool:
@@ -411,7 +415,16 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
                      None),
         kind=kind_of(data),
         command=make_command(parameters),
+        restricted=restricted(parameters),
     )
+
+
+def restricted(parameters: dict) -> bool:
+    """A run with ``min_cell <= 0`` suppresses nothing: its pages must not leave the team."""
+    try:
+        return int(str(parameters.get("min_cell", 3))) <= 0
+    except ValueError:
+        return False
 
 
 # --- rendering ----------------------------------------------------------------------

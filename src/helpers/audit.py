@@ -1,0 +1,477 @@
+"""Disclosure audit: what an attacker can derive about each hidden cell from everything published.
+
+Suppressing small cells is not enough when the published numbers, taken
+together, pin a hidden cell down: a weighted top line, the unweighted one and
+the promotion bases are equations in the hidden promotion counts. This module
+plays the attacker, as τ-ARGUS and sdcTable audit a secondary suppression: for
+each hidden cell it computes, by integer linear programming
+(``scipy.optimize.milp``, HiGHS), the range of counts consistent with every
+published number about its question.
+
+What the attacker is given (everything a run publishes about a question):
+
+* the unknowns: for each (unit, group, promotion) stratum and each option, the
+  number of respondents (or challenges) who chose it; integers between 0 and
+  the stratum's base; the options of a single-choice question or the levels of
+  a scale add up to the base;
+* every row of the indicator tables shown (``suppressed`` false): an
+  unweighted count is an exact linear equation; a weighted share (and its
+  ``count = share × base``) is published with 6 significant digits, so it is a
+  pair of inequalities ``value ± half a unit of the last digit`` on the
+  post-stratified mean — coefficients ``N(g, p) / (n(g, p) · ΣN)`` from the
+  public head counts and the published bases; top-2 rows are sums of levels;
+  ``both`` rows are ``eig + mentor``;
+* every label of a hidden cell: "moins de 3 réponses" (primary) says
+  count < ``min_cell``; "masqué pour protéger une autre case" (secondary) says
+  count ≥ ``min_cell`` (plain "masqué" says nothing);
+* the challenge-level table (one vote per challenge): where a promotion has as
+  many answering challenges as answering respondents, every challenge has one
+  respondent and its votes *are* the respondent counts (a challenge's
+  respondents share its promotion: the programme recruits by promotion);
+  otherwise the votes are unknowns of their own.
+
+Figures, data tables, sentences and claims show values of these tables
+(rounded) or functions of them: they add no equation, provided that no page
+prints a number the tables hide (``helpers.disclosure.hidden_involved`` is
+how a caller checks that).
+
+The rule (INSEE's: no cell under 3 units may be published directly or by
+differencing): a hidden cell is protected when its range holds at least two
+values; a primary cell (count or base under ``min_cell``), or one labelled
+plain "masqué", when its range spans at least ``min_cell`` values, or every
+value its base allows when the base is smaller (``min(min_cell, base + 1)``).
+One bound is not the suppression's to keep: the whole-group top lines are
+published by design (of both units), and what they alone say about a
+breakdown — a top line of 0 says every promotion has 0, a top line of 1 leaves
+two values — is their statement. The requirement is then capped by the
+*baseline*: the range the top lines, the bases and the links between units
+leave without any breakdown row (computed only for cells that miss the rule).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+EXCLUSIVE = ("scale", "single", "yes_no", "yes_no_dk")
+WITNESSES = 4  # optimisations in random directions before the per-cell ones
+DIGITS = 6  # significant digits of a float in the published CSV (helpers.outputs.write_csv)
+RESULT_COLUMNS = ["unit", "question_id", "group", "subgroup", "weighting", "option", "kind", "base",
+                  "low", "high", "required", "protected"]
+
+
+class AuditError(RuntimeError):
+    """A hidden cell can be narrowed down from what is published (or the tables contradict themselves)."""
+
+
+def published(value: float) -> float:
+    """The value as the CSV prints it (``%.6g``)."""
+    return float(f"{value:.{DIGITS}g}")
+
+
+def half_unit(value: float) -> float:
+    """Half a unit of the last printed digit of ``value`` (its rounding error bound)."""
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - DIGITS + 1)
+
+
+def required_span(kind: str, base: int, min_cell: int) -> int:
+    """How many values a hidden cell's range must hold (see the module docstring).
+
+    A cell labelled plain "masqué" may be primary as far as a reader knows: it gets the primary rule.
+    """
+    if kind in ("primary", "masked"):
+        return max(2, min(min_cell, int(base) + 1))
+    return 2
+
+
+# ---- one question's unknowns and equations --------------------------------------
+
+
+@dataclass
+class Family:
+    """The unknowns of one question (one or both groups, one or both units) and what constrains them."""
+
+    question_id: str
+    exclusive: bool
+    top2: tuple[str, ...]
+    variables: dict = field(default_factory=dict)  # (unit, group, stratum, option) → index
+    upper: list = field(default_factory=list)
+    equalities: list = field(default_factory=list)  # (coefficients {index: a}, value)
+    rows: list = field(default_factory=list)  # one dict per published row: unit, index, form, …
+    pool: list = field(default_factory=list)  # answer sets found so far (witnesses)
+    baseline: dict = field(default_factory=dict)  # (unit, position) → span the top lines leave
+
+    def var(self, key, base: int) -> int:
+        if key not in self.variables:
+            self.variables[key] = len(self.upper)
+            self.upper.append(int(base))
+        return self.variables[key]
+
+
+def strata_of(rows: pd.DataFrame) -> dict[str, int]:
+    """Base of each stratum of one (unit, group): its promotions, and ``?`` for an unknown promotion."""
+    plain = rows[rows["weighting"] == "none"].drop_duplicates("subgroup")
+    bases = dict(zip(plain["subgroup"], plain["base"].astype(int)))
+    total = bases.pop("all", 0)
+    rest = total - sum(bases.values())
+    if rest > 0:
+        bases["?"] = rest
+    return bases
+
+
+def build_family(question, parts: dict[str, pd.DataFrame], pops: dict, options=None) -> Family:
+    """The family of one question from its rows in each unit's table (``parts[unit]``).
+
+    ``options`` restricts it to some options (a multi-choice option is a family of its own).
+    """
+    if options is None:
+        options = [str(level) for level in question.levels] if question.type == "scale" else list(question.codes)
+    family = Family(question.id, question.type in EXCLUSIVE, tuple(str(level) for level in question.top2))
+    strata: dict[tuple[str, str], dict[str, int]] = {}
+    for unit, rows in parts.items():
+        for group in rows["group"].unique():
+            if unit == "respondent" and group == "both":
+                continue  # the pooled rows are sums of the two groups' unknowns
+            strata[(unit, group)] = strata_of(rows[rows["group"] == group])
+    for (unit, group), bases in strata.items():
+        for stratum, base in bases.items():
+            indices = [family.var((unit, group, stratum, o), base) for o in options]
+            if family.exclusive:
+                family.equalities.append(({i: 1.0 for i in indices}, float(base)))
+    link_units(family, strata, options)
+    for unit, rows in parts.items():
+        for position, row in zip(rows.index, rows.itertuples(index=False)):
+            family.rows.append(row_form(family, strata, unit, position, row, pops))
+    return family
+
+
+def link_units(family: Family, strata: dict, options: list[str]) -> None:
+    """A challenge-level stratum with one respondent per challenge equals the respondent counts."""
+    for (unit, group), bases in strata.items():
+        if unit != "defi":
+            continue
+        sources = ("eig", "mentor") if group == "both" else (group,)
+        for stratum, base in bases.items():
+            people = [strata.get(("respondent", g), {}).get(stratum) for g in sources]
+            if None in people or sum(people) != base:
+                continue
+            for o in options:
+                form = {family.variables[("defi", group, stratum, o)]: 1.0}
+                for g in sources:
+                    form[family.variables[("respondent", g, stratum, o)]] = -1.0
+                family.equalities.append((form, 0.0))
+
+
+def row_form(family: Family, strata: dict, unit: str, position, row, pops: dict) -> dict:
+    """One published row as a linear form over the family's unknowns."""
+    groups = ("eig", "mentor") if unit == "respondent" and row.group == "both" else (row.group,)
+    options = family.top2 if row.option == "top2" else (row.option,)
+    cells = []  # (group, stratum)
+    for g in groups:
+        bases = strata.get((unit, g), {})
+        cells.extend((g, s) for s in (bases if row.subgroup == "all" else [row.subgroup]) if s in bases)
+    weights = {}
+    if row.weighting == "promotion":
+        answered = [(g, s) for g, s in cells if strata[(unit, g)][s] > 0]
+        if any(s == "?" for _, s in answered):
+            raise AuditError(f"{family.question_id}: weighted row with respondents of unknown promotion")
+        total = sum(pops[(g, int(s.split("=")[1]))] for g, s in answered)
+        weights = {(g, s): pops[(g, int(s.split("=")[1]))] / (strata[(unit, g)][s] * total) for g, s in answered}
+    form: dict[int, float] = {}
+    for g, s in cells:
+        coefficient = weights.get((g, s), 0.0) if row.weighting == "promotion" else 1.0
+        for o in options:
+            index = family.variables[(unit, g, s, o)]
+            form[index] = form.get(index, 0.0) + coefficient
+    return {"unit": unit, "position": position, "form": form, "row": row}
+
+
+# ---- constraints and ranges --------------------------------------------------------
+
+
+def constraints(family: Family, rows: list[dict], min_cell: int, *, weighted: bool = True,
+                labels: bool = True) -> tuple[list[dict], list[float], list[float]]:
+    """(forms, lower, upper) of every equation and inequality the attacker can write."""
+    forms, low, high = [], [], []
+
+    def add(form, lo, hi):
+        forms.append(form)
+        low.append(lo)
+        high.append(hi)
+
+    for form, value in family.equalities:
+        add(form, value, value)
+    for item in rows:
+        row = item["row"]
+        if row.weighting == "none":
+            if not row.suppressed and row.count == row.count:
+                add(item["form"], float(round(row.count)), float(round(row.count)))
+            elif labels and row.suppression == "primary" and row.base >= min_cell:
+                add(item["form"], 0.0, float(min_cell - 1))
+            elif labels and row.suppression == "secondary":
+                add(item["form"], float(min_cell), np.inf)
+        elif weighted and not row.suppressed:
+            for value, scale in ((row.share, 1.0), (row.count, float(row.base))):
+                if value != value:  # NaN: nobody answered, nothing published
+                    continue
+                value = published(value)
+                if value == 0:  # positive coefficients: every count in the form is 0
+                    add({i: 1.0 for i in item["form"]}, 0.0, 0.0)
+                    break
+                tol = half_unit(value)
+                add({i: a * scale / tol for i, a in item["form"].items()}, value / tol - 1, value / tol + 1)
+    return forms, low, high
+
+
+def matrix(forms: list[dict], n: int) -> np.ndarray:
+    out = np.zeros((len(forms), n))
+    for r, form in enumerate(forms):
+        for i, a in form.items():
+            out[r, i] += a
+    return out
+
+
+class Solver:
+    """Minimise linear forms over the integer points the published numbers allow.
+
+    One HiGHS model per set of constraints (``highspy``, the solver behind
+    ``scipy.optimize.milp``), kept loaded: each optimisation only changes the
+    objective, which keeps an audit to a few seconds.
+    """
+
+    def __init__(self, family: Family, forms, low, high):
+        self.n = len(family.upper)
+        self.family = family
+        self.upper = np.asarray(family.upper, float)
+        a = matrix(forms, self.n)
+        self.a, self.low, self.high = a, np.asarray(low, float), np.asarray(high, float)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, len(forms)
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(self.n), np.zeros(self.n), self.upper
+        lp.row_lower_ = np.where(np.isinf(self.low), -highspy.kHighsInf, self.low)
+        lp.row_upper_ = np.where(np.isinf(self.high), highspy.kHighsInf, self.high)
+        columns = sparse.csc_array(a) if len(forms) else sparse.csc_array((0, self.n))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
+            columns.indptr, columns.indices, columns.data)
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("threads", 1)
+        self.highs.setOptionValue("mip_heuristic_effort", 0.0)  # tiny models: branching alone is faster
+        self.highs.passModel(lp)
+        self.columns = np.arange(self.n, dtype=np.int32)
+        self.integer = np.full(self.n, highspy.HighsVarType.kInteger)
+        self.continuous = np.full(self.n, highspy.HighsVarType.kContinuous)
+
+    def allows(self, xs: np.ndarray) -> np.ndarray:
+        """Which answer sets (rows of ``xs``) satisfy every constraint: the witnesses still valid."""
+        v = xs @ self.a.T
+        inside = (v >= self.low - 1e-6) & (v <= self.high + 1e-6)
+        return inside.all(axis=1) & (xs >= 0).all(axis=1) & (xs <= self.upper).all(axis=1)
+
+    def extreme(self, c: np.ndarray) -> np.ndarray:
+        """An answer set minimising ``c · x``.
+
+        The linear relaxation first: when its optimum is integral (the usual case for
+        sums over a two-way table, whose matrix is totally unimodular), it is the
+        integer optimum; otherwise the integer program is solved.
+        """
+        self.highs.changeColsCost(self.n, self.columns, np.asarray(c, float))
+        self.highs.run()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            x = np.asarray(self.highs.getSolution().col_value)
+            if np.all(np.abs(x - np.round(x)) < 1e-7):
+                return np.round(x)
+        self.highs.changeColsIntegrality(self.n, self.columns, self.integer)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        x = np.round(np.asarray(self.highs.getSolution().col_value))
+        self.highs.changeColsIntegrality(self.n, self.columns, self.continuous)
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise AuditError(f"{self.family.question_id}: the published values admit no answer set "
+                             f"({self.highs.modelStatusToString(status)}); check that the tables come from one run")
+        return x
+
+
+def audit_family(family: Family, min_cell: int, *, exact: bool = False, weighted: bool = True,
+                 labels: bool = True, only=None, first_failure: bool = False) -> list[dict]:
+    """Range of every hidden unweighted cell of one family (or of the rows ``only`` lists), and its verdict.
+
+    Every answer set found is kept as a witness (``family.pool``) and reused
+    while it satisfies the current constraints: a cell whose witnessed range
+    already holds enough values needs no optimisation. Otherwise a few
+    optimisations in random directions, then the cell's true minimum and
+    maximum. The verdict is exact; with ``exact=False``, ``low``/``high`` of a
+    protected cell may be only the witnessed part of its range.
+    ``first_failure`` stops at the first unprotected cell (a yes/no trial).
+    """
+    forms, low, high = constraints(family, family.rows, min_cell, weighted=weighted, labels=labels)
+    hidden = [item for item in family.rows if item["row"].suppressed and item["row"].weighting == "none"
+              and (only is None or (item["unit"], item["position"]) in only)]
+    if not hidden:
+        return []
+    solver = Solver(family, forms, low, high)
+    values = matrix([item["form"] for item in hidden], solver.n)
+    need = np.array([required_span(item["row"].suppression, item["row"].base, min_cell) for item in hidden])
+    pool = np.array(family.pool) if family.pool and not exact else np.zeros((0, solver.n))
+    seen = values @ pool[solver.allows(pool)].T
+    seen_low = seen.min(axis=1, initial=np.inf)
+    seen_high = seen.max(axis=1, initial=-np.inf)
+
+    def witness(c):
+        x = solver.extreme(c)
+        family.pool.append(x)
+        v = values @ x
+        np.minimum(seen_low, v, out=seen_low)
+        np.maximum(seen_high, v, out=seen_high)
+
+    def short(k):
+        return seen_high[k] - seen_low[k] + 1 < need[k]
+
+    if not exact and any(short(k) for k in range(len(hidden))):
+        rng = np.random.default_rng(len(hidden))  # deterministic directions
+        for _ in range(WITNESSES):
+            witness(rng.choice([-1.0, 1.0], size=len(hidden)) @ values)
+    baseline = None
+    for k in range(len(hidden)):
+        if exact or short(k):
+            witness(values[k])
+            witness(-values[k])
+        if short(k):
+            key = (hidden[k]["unit"], hidden[k]["position"])
+            if key not in family.baseline:
+                if baseline is None:
+                    base_forms, base_low, base_high = constraints(family, top_lines(family), min_cell,
+                                                                  weighted=False)
+                    baseline = Solver(family, base_forms, base_low, base_high)
+                low_k, high_k = (float(values[k] @ baseline.extreme(sign * values[k])) for sign in (1.0, -1.0))
+                family.baseline[key] = int(high_k - low_k) + 1
+            need[k] = min(need[k], family.baseline[key])
+            if first_failure and short(k):
+                keep = slice(k, k + 1)
+                hidden, seen_low, seen_high, need = hidden[keep], seen_low[keep], seen_high[keep], need[keep]
+                break
+    out = []
+    for k, item in enumerate(hidden):
+        row = item["row"]
+        out.append({
+            "unit": item["unit"], "question_id": family.question_id, "group": row.group,
+            "subgroup": row.subgroup, "weighting": row.weighting, "option": row.option,
+            "kind": row.suppression, "base": int(row.base), "low": int(seen_low[k]), "high": int(seen_high[k]),
+            "required": int(need[k]), "protected": bool(seen_high[k] - seen_low[k] + 1 >= need[k]),
+            "position": item["position"],
+        })  # fmt: skip
+    return out
+
+
+def top_lines(family: Family) -> list[dict]:
+    """The whole-group unweighted rows: published by design, never suppressed."""
+    return [i for i in family.rows if i["row"].subgroup == "all" and i["row"].weighting == "none"
+            and not i["row"].suppressed]
+
+
+# ---- whole tables ---------------------------------------------------------------------
+
+
+def question_for(codebooks, question_id: str, groups) -> object:
+    source = "eig" if "both" in groups or "eig" in groups else "mentor"
+    return codebooks[source][question_id]
+
+
+def families(tables: dict[str, pd.DataFrame], codebooks, pops: dict) -> list[Family]:
+    """One family per question and set of linked groups (``both`` links eig and mentors)."""
+    parts: dict[tuple, dict[str, pd.DataFrame]] = {}
+    for unit, table in tables.items():
+        for qid, rows in table.groupby("question_id", sort=False):
+            pooled = (rows["group"] == "both").any()
+            for group, sub in ([("*", rows)] if pooled else rows.groupby("group", sort=False)):
+                parts.setdefault((qid, group), {})[unit] = sub
+    out = []
+    for (qid, group), by_unit in parts.items():
+        groups = set().union(*(set(p["group"]) for p in by_unit.values()))
+        question = question_for(codebooks, qid, groups)
+        if question.type in EXCLUSIVE:
+            out.append(build_family(question, by_unit, pops))
+            continue
+        for option in question.codes:  # no sum links the options of a multi-choice question
+            alone = {unit: rows[rows["option"] == option] for unit, rows in by_unit.items()}
+            out.append(build_family(question, alone, pops, [option]))
+    return out
+
+
+def audit(tables: dict[str, pd.DataFrame], codebooks, pops: dict, min_cell: int, *,
+          exact: bool = False) -> pd.DataFrame:
+    """One row per hidden unweighted cell of the tables: its range and whether it is protected."""
+    rows = []
+    for family in families(tables, codebooks, pops):
+        rows.extend(audit_family(family, min_cell, exact=exact))
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS + ["position"])
+    return frame.drop(columns="position")
+
+
+def describe(finding) -> str:
+    """One line naming the question and the cell an attacker narrows down."""
+    interval = (f"exactly {finding['low']}" if finding["low"] == finding["high"]
+                else f"between {finding['low']} and {finding['high']}")
+    return (f"{finding['question_id']} ({finding['unit']}, {finding['group']}, {finding['subgroup']}, "
+            f"option {finding['option']}, {finding['kind']}): the published numbers give {interval}; "
+            f"a range of at least {finding['required']} values is required")
+
+
+def check(findings: pd.DataFrame) -> None:
+    """Raise :class:`AuditError` naming every unprotected cell."""
+    bad = findings[~findings["protected"].astype(bool)]
+    if len(bad):
+        lines = [describe(r) for _, r in bad.iterrows()]
+        raise AuditError(f"disclosure audit failed: {len(bad)} hidden cell(s) can be narrowed down\n  "
+                         + "\n  ".join(lines))
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A published indicator CSV as the audit reads it (an attacker's copy)."""
+    frame = pd.read_csv(path, dtype={"question_id": str, "option": str, "group": str, "subgroup": str,
+                                     "weighting": str, "suppression": str}, keep_default_na=False,
+                        na_values={"count": [""], "share": [""], "ci_low": [""], "ci_high": [""]})
+    frame["suppressed"] = frame["suppressed"].astype(str).str.lower() == "true"
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers audit --tables OUT/tables --min-cell 3``: audit the published CSVs."""
+    from helpers import outputs
+    from helpers.codebook import load_codebooks
+    from helpers.programme import populations
+
+    parser = argparse.ArgumentParser(prog="python -m helpers audit", description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", required=True, type=Path, help="directory holding indicators*.csv")
+    parser.add_argument("--min-cell", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.min_cell <= 0:
+        print("audit skipped: MIN_CELL=0 (private exploration, nothing suppressed, not for release)")
+        return 0
+    tables = {unit: read_table(args.tables / name)
+              for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv"))
+              if (args.tables / name).exists()}
+    if "respondent" not in tables:
+        print(f"error: {args.tables / 'indicators.csv'} not found: run `python -m helpers tables` first",
+              file=sys.stderr)
+        return 2
+    findings = audit(tables, load_codebooks(), populations(), args.min_cell)
+    try:
+        check(findings)
+    except AuditError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    outputs.write_csv(findings, args.tables / "audit.csv")
+    counts = findings["kind"].value_counts()
+    print(f"disclosure audit passed: {len(findings)} hidden cells ({counts.get('primary', 0)} primary, "
+          f"{counts.get('secondary', 0)} secondary), none narrowed down")
+    return 0
