@@ -59,7 +59,7 @@ UV_PIN := $(shell grep -i -m1 '^uv==' requirements.lock)
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 $(ENV_STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
-	if $(PIP) $(UV_PIN) && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock; \
+	if $(PIP) $(UV_PIN) && $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock; \
 	then echo "environment synced with $(UV_PIN)"; \
 	else echo "uv unavailable: installing with pip"; $(PIP) -r requirements.lock; fi
 	$(PIP) --no-deps --no-build-isolation -e .
