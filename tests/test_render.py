@@ -487,6 +487,10 @@ def test_chapters_are_reused_unless_their_notebook_is_newer(built, tmp_path, mon
     render.render_pdf(built["executed"], out, built["data"], chapters)
     assert laid_out == []
     first = out.read_bytes()
+    cached = sorted(p.name for p in chapters.glob("*.pdf") if p.name.startswith(("front-", "folios-")))
+    assert len(cached) == 2  # the front matter and the folios, reused while unchanged
+    for name in cached:
+        (chapters / name).unlink()
     render.render_pdf(built["executed"], out, built["data"], chapters)
     assert out.read_bytes() == first  # same chapters, same bytes
     stale = chapters / f"{built['executed'][1].stem}.pdf"

@@ -24,6 +24,7 @@ artifacts (outside the structure tree, as screen readers expect).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,24 @@ def _pdf(html: str, tagged: bool = True) -> bytes:
 
     # Tagged PDF: a structure tree (headings, lists, tables, figures with their alt text).
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_tags=tagged)
+
+
+def _cached_pdf(html: str, kind: str, cache: Path | None, tagged: bool = True) -> Pdf:
+    """The PDF of ``html``, reused from ``cache`` when the same HTML was laid out last time.
+
+    The front matter and the folios change only when a chapter's length (or the run) does:
+    after one notebook is edited they are usually the same as before.
+    """
+    if cache is None:
+        return Pdf.open(io.BytesIO(_pdf(html, tagged)))
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
+    path = cache / f"{kind}-{digest}.pdf"
+    if not path.exists():
+        data = _pdf(html, tagged)
+        for old in cache.glob(f"{kind}-*.pdf"):
+            old.unlink()
+        outputs.write_bytes(path, data)
+    return Pdf.open(path)
 
 
 def write_chapter(html: str, title: str, css: str, out: Path) -> Path:
@@ -220,12 +239,13 @@ def _draw_folios(book: Pdf, folios: Pdf) -> None:
 # --- the book -------------------------------------------------------------------------------
 
 
-def assemble(chapters: list[Chapter], *, front: dict, css: str, out: Path) -> Path:
+def assemble(chapters: list[Chapter], *, front: dict, css: str, out: Path, cache: Path | None = None) -> Path:
     """Title page, table of contents, the chapters, provenance; page numbers drawn last.
 
     ``front`` holds what ``book.html.j2`` needs besides the chapters (title, subtitle,
     ``prov``, ``paper``). The front matter is laid out again if its length changes the
-    page numbers it prints (at most once in practice).
+    page numbers it prints (at most once in practice). With ``cache`` (the chapters'
+    directory), the front matter and folios of the last run are reused when unchanged.
     """
     parts = [Pdf.open(chapter.pdf) for chapter in chapters]
     lengths = [len(p.pages) for p in parts]
@@ -246,7 +266,7 @@ def assemble(chapters: list[Chapter], *, front: dict, css: str, out: Path) -> Pa
                          for ident, text in chapter.sections if ident in dest],
             })
         html = template.render(chapters=entries, provenance_page=page, css=css_markup, licences=LICENCES, **front)
-        matter = Pdf.open(io.BytesIO(_pdf(html)))
+        matter = _cached_pdf(html, "front", cache)
         provenance = _destinations(matter)["provenance"][0]
         if provenance == front_pages:
             break
@@ -263,7 +283,7 @@ def assemble(chapters: list[Chapter], *, front: dict, css: str, out: Path) -> Pa
     total = len(pdf.pages)
     folios = _environment().get_template("folios.html.j2").render(
         folios=[f"Page {i} sur {total}" for i in range(2, total + 1)], css=css_markup)
-    _draw_folios(pdf, Pdf.open(io.BytesIO(_pdf(folios, tagged=False))))
+    _draw_folios(pdf, _cached_pdf(folios, "folios", cache, tagged=False))
     buffer = io.BytesIO()
     pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              min_version=matter.pdf_version)

@@ -484,7 +484,7 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
             chapters.append(book.Chapter(pdf=pdf, id=f"{path.stem}-chapitre", title=outline["title"],
                                          sections=tuple((node["id"], node["text"]) for node in outline["tree"])))
         front = {"title": SITE_TITLE, "subtitle": SUBTITLE, "prov": prov, "paper": paper_reference()}
-        return book.assemble(chapters, front=front, css=_css("report.css", "book.css"), out=out)
+        return book.assemble(chapters, front=front, css=_css("report.css", "book.css"), out=out, cache=chapter_dir)
 
 
 def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
