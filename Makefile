@@ -107,8 +107,9 @@ $(shell mkdir -p $(STATE))
 $(file > $(GIT_STATE),$(GIT_TEXT))
 endif
 
-# Both HTML views; also the notebook's PDF chapter, kept in OUT/.chapters for the PDF step
-# (a side output: the PDF step converts a chapter itself if it is missing or older).
+# Both HTML views; also the notebook's chapter laid out as its own PDF (OUT/.chapters/<name>.pdf
+# and its outline <name>.json), in parallel and only for the notebooks that changed. A side
+# output: the PDF step lays a chapter out itself if it is missing or older than its notebook.
 $(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
@@ -123,6 +124,7 @@ $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS
 $(OUT)/tables/granularity.csv: $(SRC) $(REFERENCE) $(VALIDATED)
 	$(PY) -m helpers granularity --csv $@
 
+# The book: title page, contents, provenance and folios laid out, the chapters merged (helpers.book).
 $(PDF): $(EXECUTED) $(PAGES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --chapter-dir $(OUT)/.chapters --out $@ --data $(DATA)
 

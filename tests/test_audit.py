@@ -22,6 +22,7 @@ from helpers import indicators as ind
 from helpers.audit import AuditError, audit, check, required_span
 from helpers.codebook import load_codebooks
 from helpers.load import load_survey
+from helpers.nonresponse import add_bounds
 from helpers.programme import populations
 from helpers.sample import to_csv
 
@@ -241,8 +242,8 @@ def test_audit_command_fails_naming_the_cell(tmp_path, sample):
 
     pops = populations()
     for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
-        outputs.write_csv(ind.finish(ind.unit_table(sample, 0.95, "wilson", 3, None, unit, pops)[0]),
-                          tmp_path / name)
+        table, heads = ind.unit_table(sample, 0.95, "wilson", 3, None, unit, pops)
+        outputs.write_csv(ind.finish(add_bounds(table, heads)), tmp_path / name)
     proc = subprocess.run([sys.executable, "-m", "helpers", "audit", "--tables", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1

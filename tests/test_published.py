@@ -66,3 +66,25 @@ def test_the_committed_file_has_a_source_for_every_row():
     pub = published_figures()
     assert pub["source"].notna().all() and (pub["source"].str.len() > 20).all()
     assert pub["figure_id"].nunique() == 23
+
+
+def test_paper_reference_reads_every_field_with_its_source():
+    from helpers.published import paper_reference
+
+    paper = paper_reference()
+    assert paper.title == "Mesurer l’impact d’un programme après 3 ans"
+    assert paper.citation.startswith("Etalab") and "« Mesurer l’impact d’un programme après 3 ans »" in paper.citation
+    assert "juin 2019" in paper.citation and "Licence Ouverte 2.0" in paper.citation
+
+
+def test_paper_reference_without_a_source_is_refused(tmp_path):
+    import pytest
+
+    from helpers.published import PAPER_CSV, paper_reference
+
+    lines = PAPER_CSV.read_text(encoding="utf-8").splitlines()
+    broken = [line if not line.startswith("date,") else "date,juin 2019," for line in lines]
+    path = tmp_path / "paper.csv"
+    path.write_text("\n".join(broken) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="date"):
+        paper_reference(path)

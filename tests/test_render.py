@@ -8,6 +8,7 @@ tests/test_browser.py.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+import pdfcheck
 from helpers import render
 from helpers.manifest import RUN_DATE
 
@@ -393,6 +395,8 @@ def test_code_colours_meet_wcag_aa():
 
 
 # --- PDF -------------------------------------------------------------------------------
+# The book is assembled from one PDF per chapter (helpers.book): these tests read what the
+# merge could lose (structure tree, destinations, bookmarks, page numbers) on the test book.
 
 
 @pytest.fixture(scope="module")
@@ -402,35 +406,25 @@ def pdf(built):
     return PdfReader(built["report"] / "appendices.pdf")
 
 
-def test_pdf_has_title_page_with_banner_toc_chapters_and_page_numbers(pdf):
+def test_pdf_title_page_cites_the_paper_with_commit_date_and_licences(pdf):
+    from helpers.published import paper_reference
+
+    first = " ".join(pdf.pages[0].extract_text().split())
+    commit, _ = render.git_state()
+    paper = paper_reference()
+    for fragment in (render.SITE_TITLE, "Données synthétiques", f"« {paper.title} »", paper.date, paper.publisher,
+                     commit, date.today().isoformat(), "licence MIT", "Licence Ouverte 2.0"):
+        assert fragment in first, fragment
+    assert "Page 1" not in first  # no folio on the title page
+
+
+def test_pdf_toc_page_numbers_are_where_the_chapters_and_sections_are(pdf):
     texts = [page.extract_text() for page in pdf.pages]
-    assert "Annexes du document de travail" in texts[0] and "Données synthétiques" in texts[0]
-    assert "Sommaire" in texts[1]
-    for title, _, _ in NOTEBOOKS.values():
-        assert title in texts[1]  # TOC entry
-        assert any(title in t for t in texts[2:])
-    n = len(pdf.pages)
-    for i, text in enumerate(texts[1:], start=2):
-        assert f"Page {i} sur {n}" in text
-    toc_numbers = re.findall(r"\.{3,}\s*(\d+)", texts[1])
-    assert toc_numbers and all(2 < int(x) <= n for x in toc_numbers)
-
-
-def test_pdf_prints_alt_texts_and_figure_data(pdf):
-    text = " ".join(page.extract_text() for page in pdf.pages)
-    text = " ".join(text.split())
-    for _, _, alts in NOTEBOOKS.values():
-        for alt in alts:
-            assert f"Description de la figure : {alt}" in text
-    assert "Données de la figure" in text and "62,5" in text
-
-
-def test_pdf_metadata_outline_and_fonts(pdf):
-    assert pdf.metadata.title.startswith("Annexes du document de travail")
     assert pdf.trailer["/Root"]["/Lang"] == "fr"
     top = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert top == [title for title, _, _ in NOTEBOOKS.values()] + ["Provenance"]
     assert isinstance(pdf.outline[1], list)  # sections nested under the first chapter
+    assert pdf.get_destination_page_number(pdf.outline[-1]) == len(pdf.pages) - 1
     for page in pdf.pages:
         for font in page["/Resources"].get("/Font", {}).values():
             descendant = font.get_object()
@@ -440,20 +434,47 @@ def test_pdf_metadata_outline_and_fonts(pdf):
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), descendant["/BaseFont"]
 
 
-def test_pdf_is_tagged_with_figure_alt_texts(pdf):
+def test_pdf_is_tagged_with_figure_alt_texts(built, pdf):
     root = pdf.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
+    path = built["report"] / "appendices.pdf"
+    assert pdfcheck.figure_alts(path) == [alt for _, _, alts in NOTEBOOKS.values() for alt in alts]
+    assert pdfcheck.structure_problems(path) == []
 
-    def figure_alts(node) -> list[str]:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            return [alt for child in node for alt in figure_alts(child)]
-        if not isinstance(node, dict):
-            return []
-        own = [str(node["/Alt"])] if node.get("/S") == "/Figure" and "/Alt" in node else []
-        return own + figure_alts(node.get("/K", []))
 
-    assert figure_alts(root["/StructTreeRoot"]) == [alt for _, _, alts in NOTEBOOKS.values() for alt in alts]
+def test_pdf_links_resolve_to_named_destinations(pdf):
+    destinations = pdf.named_destinations
+    links = [annot.get_object() for page in pdf.pages[:2] for annot in page.get("/Annots", [])]
+    targets = {str(link["/Dest"]) for link in links if "/Dest" in link}
+    assert {f"{name}-chapitre" for name in NOTEBOOKS} | {"provenance"} <= targets <= set(destinations)
+
+
+def test_chapters_are_reused_unless_their_notebook_is_newer(built, tmp_path, monkeypatch):
+    from helpers import book
+
+    chapters, out = tmp_path / "chapitres", tmp_path / "livre.pdf"
+    for notebook in built["executed"]:
+        render.render_notebook(notebook, tmp_path / "report", built["data"], chapters)
+    assert sorted(p.name for p in chapters.iterdir()) == sorted(
+        f"{n}{ext}" for n in NOTEBOOKS for ext in (".json", ".pdf"))
+    laid_out = []
+    original = book.write_chapter
+    monkeypatch.setattr(book, "write_chapter", lambda html, title, css, path, restricted=False: laid_out.append(path.stem)
+                        or original(html, title, css, path))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1546300800")  # fonts and the title page carry the date
+    render.render_pdf(built["executed"], out, built["data"], chapters)
+    assert laid_out == []
+    first = out.read_bytes()
+    cached = sorted(p.name for p in chapters.glob("*.pdf") if p.name.startswith(("front-", "folios-")))
+    assert len(cached) == 2  # the front matter and the folios, reused while unchanged
+    for name in cached:
+        (chapters / name).unlink()
+    render.render_pdf(built["executed"], out, built["data"], chapters)
+    assert out.read_bytes() == first  # same chapters, same bytes
+    stale = chapters / f"{built['executed'][1].stem}.pdf"
+    os.utime(stale, (0, 0))
+    render.render_pdf(built["executed"], out, built["data"], chapters)
+    assert laid_out == [built["executed"][1].stem]
 
 
 # --- index -----------------------------------------------------------------------------

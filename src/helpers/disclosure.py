@@ -112,7 +112,8 @@ def blank(table: pd.DataFrame) -> pd.DataFrame:
     """Count, share and interval set to NaN wherever ``suppressed``."""
     hide = table["suppressed"].to_numpy(bool)
     for column in BLANKED:
-        table[column] = table[column].astype(float).mask(hide)
+        if column in table:
+            table[column] = table[column].astype(float).mask(hide)
     return table
 
 

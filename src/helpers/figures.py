@@ -430,6 +430,14 @@ class Sentence:
         return f'<p class="eig-note">{html.escape(self.text)}</p>'
 
 
+def _every_cell_hidden(rows: pd.DataFrame) -> bool:
+    """True when nothing of a chart can be drawn because of disclosure control.
+
+    A chart nobody answered (every base 0) is still drawn, saying "aucune réponse".
+    """
+    return bool(rows.apply(_is_masked, axis=1).all()) and not all(fmt.no_answer(b) for b in rows["base"])
+
+
 def _all_hidden(name: str, title: str, who: str, rows: pd.DataFrame, min_cell: int) -> Sentence:
     """The sentence for a chart of hidden cells: what it would show, why it is not, the bases."""
     reasons = sorted({_hidden(r, min_cell) for _, r in rows.iterrows()})
@@ -502,7 +510,7 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
     title = title or q.text
     who, n_text = _who(group, subgroup, weighting), _n(rows["base"])
     name = name or _slug(q.figure or "", q.id, group, _variant(subgroup, weighting))
-    if rows.apply(_is_masked, axis=1).all():
+    if _every_cell_hidden(rows):
         return _all_hidden(name, title, who, rows, min_cell)
     per_bar_base = bars["base"].nunique() > 1
     labels = [_option_label(q, o) for o in bars["option"]]
@@ -595,7 +603,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     n_text = _n(i["base"] for i in items)
     name = name or _slug(q0.figure or q0.id, group, _variant(subgroup, weighting))
     every = pd.DataFrame([r for i in items for r in [*i["rows"].values(), i["top2"]] if r is not None])
-    if every.apply(_is_masked, axis=1).all():
+    if _every_cell_hidden(every):
         return _all_hidden(name, title, who, every, min_cell)
     wrapped = [_wrap(i["label"], f"(n = {fmt.count(i['base'])}{', ' + SMALL_TEXT if _small(i['base']) else ''})")
                for i in items]
@@ -608,7 +616,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         for yi, item in zip(y, items):
             known = {lv: s for lv, s in item["shares"].items() if not np.isnan(s)}
             if fmt.no_answer(item["base"]):
-                _masked_text(ax, yi, min_cell, text=fmt.NO_ANSWER)
+                _masked_text(ax, yi, fmt.NO_ANSWER)
                 continue
             if not known:
                 _masked_text(ax, yi, _pooled_label(item["rows"].values(), min_cell))
@@ -753,7 +761,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     suffix = "par_promotion" if by == "subgroup" else _slug("ponderation", _variant(subgroup, "none"))
     name = name or _slug(q0.figure or "", q0.id if len(questions) == 1 else "", group, suffix)
     drawn = pd.DataFrame([lookup[(c, key)] for c in cats for key in series if (c, key) in lookup])
-    if drawn.apply(_is_masked, axis=1).all():
+    if _every_cell_hidden(drawn):
         return _all_hidden(name, title, who, drawn, min_cell)
     wrapped = [_wrap(t) for t in cat_labels]
     k = len(series)

@@ -8,6 +8,8 @@ that they agree by construction.
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -78,3 +80,36 @@ def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: st
             }
         )
     return pd.DataFrame(rows)
+
+
+PAPER_CSV = DATA_DIR / "published" / "paper.csv"
+
+
+@dataclass(frozen=True)
+class PaperReference:
+    """The paper's bibliographic facts, as compiled in ``data/published/paper.csv`` (with sources)."""
+
+    title: str
+    kind: str
+    programme: str
+    publisher: str
+    date: str
+    pages: str
+    licence: str
+
+    @property
+    def citation(self) -> str:
+        """One French citation: publisher, « title », kind, date, length; then the licence."""
+        return (f"{self.publisher}, « {self.title} », {self.kind} du {self.programme}, {self.date}, "
+                f"{self.pages} p. ; publié sous {self.licence}.")
+
+
+def paper_reference(path: Path | str = PAPER_CSV) -> PaperReference:
+    """Read the paper's reference; every field of :class:`PaperReference` must be there, with a source."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = {row["field"]: row for row in csv.DictReader(fh)}
+    names = [f.name for f in fields(PaperReference)]
+    missing = [n for n in names if not (rows.get(n, {}).get("value") and rows[n].get("source"))]
+    if missing:
+        raise ValueError(f"{path}: missing value or source for field(s) {', '.join(missing)}")
+    return PaperReference(**{n: rows[n]["value"] for n in names})

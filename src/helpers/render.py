@@ -152,18 +152,6 @@ def clean_html(fragment) -> str:
     return _CLEANER.clean(str(soup))
 
 
-def describe_images(fragment: str) -> str:
-    """Print view: repeat each image's alt text as a visible paragraph after it."""
-    soup = BeautifulSoup(fragment, "html.parser")
-    for img in soup.find_all("img"):
-        alt = (img.get("alt") or "").strip()
-        if alt:
-            para = soup.new_tag("p", attrs={"class": "print-alt"})
-            para.string = f"Description de la figure : {alt}"
-            img.insert_after(para)
-    return str(soup)
-
-
 @jinja2.pass_context
 def alt_text(context, output, mimetype: str) -> str:
     """Alt text of a raw image output (``metadata[mimetype]["alt"]``), or a visible fallback.
@@ -281,7 +269,7 @@ def _exporter(code: bool) -> ReportExporter:
         mathjax_url="",
         require_js_url="",
         language_code="fr",
-        filters={"clean_html": clean_html, "describe_images": describe_images, "alt_text": alt_text},
+        filters={"clean_html": clean_html, "alt_text": alt_text},
     )
 
 
@@ -454,7 +442,7 @@ def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = Fal
     """One nbconvert pass; returns the HTML and the ``eig`` resources (outline, warnings).
 
     ``chapter`` gives a PDF chapter: a ``<section>`` with ids prefixed by the notebook
-    name (unique across the book) and alt texts repeated as visible text.
+    name (unique across the book); alt texts stay in the tagged structure, not on the page.
     """
     eig = {
         "outline": Outline(prefix=f"{name}-" if chapter else ""),
@@ -484,9 +472,9 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
                     chapter_dir: Path | None = None) -> list[Path]:
     """Write ``out_dir/<name>.html`` (reviewer view) and ``out_dir/code/<name>.html``.
 
-    With ``chapter_dir``, also the notebook's PDF chapter (``<name>.html`` and its
-    outline ``<name>.json``): converting it here, once per notebook and in parallel,
-    keeps the PDF step (which needs every notebook) short.
+    With ``chapter_dir``, also the notebook's PDF chapter (``<name>.pdf`` and its outline
+    ``<name>.json``): laying it out here, once per notebook and in parallel, leaves the
+    PDF step (which needs every notebook) only the assembly (``helpers.book``).
     """
     nb = _read(notebook)
     name = notebook.stem
@@ -498,13 +486,21 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
     ]
     if chapter_dir is not None:
-        html, eig = _convert(nb, name=name, prov=prov, code=False, chapter=True)
-        outline = {"title": eig["outline"].title or name, "tree": eig["outline"].tree(depth=2)}
-        written += [
-            outputs.write_text(chapter_dir / f"{name}.html", html),
-            outputs.write_text(chapter_dir / f"{name}.json", json.dumps(outline, ensure_ascii=False, sort_keys=True)),
-        ]
+        written += _write_chapter(nb, name, prov, chapter_dir)
     return written
+
+
+def _write_chapter(nb, name: str, prov: Provenance, chapter_dir: Path) -> list[Path]:
+    """The notebook's chapter as its own PDF, and its outline (title, h2 sections) for the contents."""
+    from helpers import book
+
+    html, eig = _convert(nb, name=name, prov=prov, code=False, chapter=True)
+    outline = {"title": eig["outline"].title or name, "tree": eig["outline"].tree(depth=2)}
+    return [
+        book.write_chapter(html, outline["title"], _css("report.css", "book.css"), chapter_dir / f"{name}.pdf",
+                           restricted=prov.restricted),
+        outputs.write_text(chapter_dir / f"{name}.json", json.dumps(outline, ensure_ascii=False, sort_keys=True)),
+    ]
 
 
 def _environment() -> jinja2.Environment:
@@ -526,31 +522,31 @@ def _common_provenance(notebooks: list[Path], data_dir: Path | None) -> tuple[li
 
 def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
                chapter_dir: Path | None = None) -> Path:
-    """One PDF: title page, table of contents, one chapter (and bookmark) per appendix.
+    """One PDF: title page, table of contents, one chapter (and bookmark) per appendix, provenance.
 
-    Chapters already converted by :func:`render_notebook` into ``chapter_dir`` are reused.
+    Chapters laid out by :func:`render_notebook` into ``chapter_dir`` are reused when newer
+    than their notebook; the others are laid out here (into ``chapter_dir``, or a temporary
+    directory). ``helpers.book`` assembles them.
     """
-    from weasyprint import HTML
+    import tempfile
+
+    from helpers import book
+    from helpers.published import paper_reference
 
     nbs, prov = _common_provenance(notebooks, data_dir)
-    chapters = []
-    for path, nb in zip(notebooks, nbs):
-        cached = chapter_dir / f"{path.stem}.html" if chapter_dir else None
-        if cached is not None and cached.exists() and cached.stat().st_mtime >= path.stat().st_mtime:
-            html = cached.read_text(encoding="utf-8")
-            outline = json.loads(cached.with_suffix(".json").read_text(encoding="utf-8"))
-            title, tree = outline["title"], outline["tree"]
-        else:
-            html, eig = _convert(nb, name=path.stem, prov=prov, code=False, chapter=True)
-            title, tree = eig["outline"].title or path.stem, eig["outline"].tree(depth=2)
-        chapters.append({"id": f"{path.stem}-chapitre", "title": title,
-                         "html": markupsafe.Markup(html), "tree": tree})
-    book = _environment().get_template("book.html.j2").render(
-        title=SITE_TITLE, subtitle=SUBTITLE, prov=prov, chapters=chapters, css=_css("report.css", "book.css")
-    )
-    # Tagged PDF: a structure tree (headings, lists, tables, figures with their alt text) for screen readers.
-    pdf = HTML(string=book, base_url=str(out.parent)).write_pdf(pdf_tags=True)
-    return outputs.write_bytes(out, pdf)
+    with tempfile.TemporaryDirectory(prefix="chapters-") as scratch:
+        directory = chapter_dir if chapter_dir is not None else Path(scratch)
+        chapters = []
+        for path, nb in zip(notebooks, nbs):
+            pdf, meta = directory / f"{path.stem}.pdf", directory / f"{path.stem}.json"
+            fresh = all(p.exists() and p.stat().st_mtime >= path.stat().st_mtime for p in (pdf, meta))
+            if not fresh:
+                _write_chapter(nb, path.stem, prov, directory)
+            outline = json.loads(meta.read_text(encoding="utf-8"))
+            chapters.append(book.Chapter(pdf=pdf, id=f"{path.stem}-chapitre", title=outline["title"],
+                                         sections=tuple((node["id"], node["text"]) for node in outline["tree"])))
+        front = {"title": SITE_TITLE, "subtitle": SUBTITLE, "prov": prov, "paper": paper_reference()}
+        return book.assemble(chapters, front=front, css=_css("report.css", "book.css"), out=out, cache=chapter_dir)
 
 
 def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
