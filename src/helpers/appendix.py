@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import PROJECT_ROOT, fmt
+from helpers import fmt
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, grouped_by_promotion, set_style, stacked_scale, table_html
 from helpers.indicators import indicator_table
 from helpers.load import load_survey
+from helpers.params import RunParams, resolve
 from helpers.population import answers_per_challenge, representation, response_rates
 from helpers.programme import populations
 from helpers.published import chart_check, published_figures
@@ -37,17 +38,6 @@ def weighting_gap(table: pd.DataFrame, question_ids, group: str) -> float:
     if not {"none", "promotion"} <= set(pivot.columns):
         return 0.0
     return float((pivot["promotion"] - pivot["none"]).abs().max())
-
-
-def resolve(path: str | Path) -> Path:
-    """A parameter path: as given if it exists from here, else relative to the project root.
-
-    JupyterLab starts kernels in ``notebooks/``, papermill at the root: both work.
-    """
-    path = Path(path)
-    if path.is_absolute() or path.exists():
-        return path
-    return PROJECT_ROOT / path
 
 
 @dataclass
@@ -71,18 +61,25 @@ def _note(text: str) -> str:
 class Appendix:
     """The data, parameters and indicator tables of one notebook run."""
 
-    def __init__(self, data_dir="data/sample", out_dir="outputs", promotions=(1, 2), confidence=0.95,
-                 min_cell=3, weighting="none", include_verbatims=None):
-        self.data_dir = resolve(data_dir)
-        self.out_dir = resolve(out_dir)
-        self.promotions = list(promotions) if promotions else None
-        self.confidence = confidence
-        self.min_cell = min_cell
-        if weighting not in ("none", "promotion"):
-            raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
-        self.weighting = weighting
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> Appendix:
+        """From a notebook's variables (``Appendix.from_namespace(globals())``): every run parameter, by name."""
+        from helpers.params import parameters
+
+        return cls(**{name: namespace[name] for name in parameters() if name in namespace})
+
+    def __init__(self, *args, **kwargs):
+        """The run parameters of ``helpers.params.RunParams`` (same order and defaults), checked first."""
+        self.params = params = RunParams(*args, **kwargs)
+        self.data_dir = resolve(params.data_dir)
+        self.out_dir = resolve(params.out_dir)
+        self.promotions = list(params.promotions) if params.promotions else None
+        self.confidence = params.confidence
+        self.min_cell = params.min_cell
+        self.weighting = params.weighting
         self.survey = load_survey(self.data_dir)
-        self.include_verbatims = self.survey.synthetic if include_verbatims is None else bool(include_verbatims)
+        include_verbatims = params.include_verbatims
+        self.include_verbatims = self.survey.synthetic if include_verbatims is None else include_verbatims
         self.codebooks = self.survey.codebooks
         set_style()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
+from helpers import params
 
 #: command → (module, help). Each module exposes ``main(argv) -> int``.
 COMMANDS = {
@@ -19,31 +19,26 @@ COMMANDS = {
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
     "claims": ("helpers.claims", "check every number the paper states"),
+    "params": ("helpers.params", "check the run parameters (one line each), or sync params.mk and notebooks"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }
 
 
 def tables_main(argv: list[str]) -> int:
-    """Write the indicator tables (respondent and challenge level) for a data set."""
+    """Write the indicator tables (respondent and challenge level) of a run into OUT/tables/."""
     from helpers import outputs
     from helpers.indicators import indicator_table
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers tables")
-    parser.add_argument("--data", required=True, type=Path)
-    parser.add_argument("--out", required=True, type=Path)
-    parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--min-cell", type=int, default=3)
-    parser.add_argument("--promotions", default="")
-    args = parser.parse_args(argv)
-    promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
-    survey = load_survey(args.data)
+    params.add_arguments(parser)
+    run = params.from_arguments(parser.parse_args(argv))
+    survey = load_survey(params.resolve(run.data_dir))
     for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
-        table = indicator_table(
-            survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions, unit=unit
-        )
-        outputs.write_csv(table, args.out / "tables" / name)
+        table = indicator_table(survey, confidence=run.confidence, min_cell=run.min_cell,
+                                promotions=run.promotions, unit=unit)
+        outputs.write_csv(table, params.resolve(run.out_dir) / "tables" / name)
     return 0
 
 
@@ -60,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         if command == "tables":
             return tables_main(argv[1:])
         return module.main(argv[1:])
+    except params.ParameterError as err:
+        for line in err.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
     except Exception as err:
         from helpers.validate import DataError
 
