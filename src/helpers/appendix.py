@@ -114,6 +114,17 @@ class Appendix:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
         return [self.question(q, group) for q in ids]
 
+    def respondents(self, group: str) -> int:
+        """Respondents of a group (``both``: EIG and mentors) in the promotions of this run."""
+        return sum(len(self.frames[g]) for g in (("eig", "mentor") if group == "both" else (group,)))
+
+    def _no_respondent(self, group: str) -> list[Html]:
+        """A sentence when a group has nobody in this run's promotions (its shares cannot be computed)."""
+        if self.respondents(group):
+            return []
+        return [Html(_note(f"Aucun répondant ({GROUP_NAMES[group]}) dans les promotions retenues : "
+                           "aucune part ne peut être calculée, les effectifs affichés sont nuls."))]
+
     def _figure_group(self, figure_id: str) -> str:
         groups = self.published.loc[self.published["figure_id"] == figure_id, "group"].unique()
         if len(groups) != 1:
@@ -155,7 +166,7 @@ class Appendix:
         title = self.published.loc[self.published["figure_id"] == figure_id, "chart_title"].iloc[0]
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
                                        title=title, name=f"{figure_id}_{group}"))
-        parts = [figure, self.published_check(figure_id)]
+        parts = [*self._no_respondent(group), figure, self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
             parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.num(100 * gap, 1)} "
@@ -205,7 +216,7 @@ class Appendix:
         labels = " ou ".join(f"« {q.label(o)} »" for o in options)
         reading = " (pondérée par promotion)" if self.weighting == "promotion" else ""
         phrase = fmt.share_phrase(r["share"], r["count"], r["base"], r["ci_low"], r["ci_high"],
-                                  confidence=self.confidence, min_cell=None)
+                                  confidence=self.confidence, min_cell=None) if r["base"] else "aucune réponse"
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
         return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
                     f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}.</p>")
@@ -218,9 +229,13 @@ class Appendix:
         """Unweighted vs weighted by promotion, side by side (the over-represented promotion)."""
         return self._grouped(question_ids, group, by="weighting")
 
-    def _grouped(self, question_ids, group: str, by: str) -> Figure:
+    def _grouped(self, question_ids, group: str, by: str) -> Figure | Html:
         questions = self.questions(question_ids, group)
         target = questions if len(questions) > 1 else questions[0]
+        rows = self.table[self.table["question_id"].isin([q.id for q in questions]) & (self.table["group"] == group)]
+        if by == "subgroup" and not rows["subgroup"].str.startswith("promotion=").any():
+            return Html(_note(f"Aucun répondant ({GROUP_NAMES[group]}) dont la promotion est connue dans les "
+                              "promotions retenues : pas de lecture par promotion."))
         return self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
 
     def challenge_level(self, question_id: str, group: str = "eig") -> Html:
@@ -250,6 +265,9 @@ class Appendix:
         """
         q = self.question(question_id, group)
         options = [options] if isinstance(options, str) else list(options)
+        missing = self._absent_subgroups(question_id, options, group, (a, b))
+        if missing:
+            return Html(_note(f"{q.text} — comparaison impossible : {' ; '.join(missing)}."))
         r = compare_shares(self.survey, question_id, options, a, b, group=group)
         masked = any(
             min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"
@@ -265,6 +283,21 @@ class Appendix:
         note = _note(f"Effectifs inférieurs au seuil de diffusion ({self.min_cell}) : parts masquées ; "
                      "le test porte sur les effectifs complets.") if masked else ""
         return Html(table_html(pd.DataFrame(rows), caption) + note)
+
+    def _absent_subgroups(self, question_id: str, options, group: str, specs) -> list[str]:
+        """Why a compared subgroup has nothing to compare: promotion not kept, or nobody answered."""
+        from helpers.compare import chose_any, parse_subgroup
+
+        out = []
+        for spec in specs:
+            source, promotion = parse_subgroup(spec, group)
+            name = f"promotion {promotion} ({GROUP_NAMES[source]})" if promotion else GROUP_NAMES[source]
+            if promotion is not None and self.promotions and promotion not in self.promotions:
+                out.append(f"la {name} n'est pas retenue dans cette exécution")
+            elif chose_any(self.survey, question_id, options, source, promotion)[1] == 0:
+                out.append(f"aucun répondant de la {name} n'a répondu" if promotion
+                           else f"aucun répondant ({name}) n'a répondu")
+        return out
 
     def verbatims(self, question_id: str, group: str = "eig") -> Html:
         """Free-text answers, in alphabetical order, without who wrote them (and only if allowed)."""
@@ -322,6 +355,9 @@ class Appendix:
         sizes = ", ".join(f"{len(f)} {GROUP_NAMES[g]}" for g, f in self.frames.items())
         promos = ", ".join(map(str, self.promotions)) if self.promotions else "toutes"
         reading = "pondérée par promotion" if self.weighting == "promotion" else "non pondérée"
+        empty = [GROUP_NAMES[g] for g in ("eig", "mentor") if not self.respondents(g)]
+        warning = (f"<li><strong>Aucun répondant dans les promotions retenues pour : {html.escape(', '.join(empty))}"
+                   "</strong></li>") if empty else ""
         return Html(
             "<ul class=\"eig-parameters\">"
             f"<li>Jeu de données : {html.escape(kind)} — {html.escape(sizes)}</li>"
@@ -330,7 +366,7 @@ class Appendix:
             f"<li>Seuil de diffusion des sous-groupes : {self.min_cell} répondants</li>"
             f"<li>Lecture principale : {reading}</li>"
             f"<li>Réponses libres : {'affichées' if self.include_verbatims else 'non affichées'}</li>"
-            "</ul>"
+            f"{warning}</ul>"
         )
 
     # ---- appendix E: the programme in figures ------------------------------------
