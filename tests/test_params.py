@@ -4,10 +4,11 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make
@@ -96,6 +97,13 @@ def test_make_text_round_trips():
     assert RunParams.from_variables(p.variables()) == p
     assert p.notebook()["promotions"] == [3] and p.notebook()["include_verbatims"] is True
     assert RunParams.from_variables({"INCLUDE_VERBATIMS": "auto"}).include_verbatims is None
+
+
+def test_every_promotion_round_trips_through_make_text():
+    """Found by Hypothesis: PROMOTIONS for "every promotion" was written 'auto', then refused."""
+    every = RunParams(promotions=None)
+    assert every.variables()["PROMOTIONS"] == ""
+    assert RunParams.from_variables(every.variables()) == every
 
 
 def test_unknown_variable_is_refused():
@@ -223,3 +231,23 @@ def test_make_report_refuses_a_bad_parameter_and_writes_nothing(tmp_path, variab
     assert "Traceback" not in proc.stderr
     assert "helpers validate" not in proc.stdout  # refused before the data is even read
     assert not out.exists()
+
+
+# ---- a few real runs: random valid parameters execute the method appendix ----------------------
+
+
+@pytest.mark.slow
+@settings(max_examples=3, derandomize=True, deadline=None)
+@given(st.fixed_dictionaries({name: GOOD[name] for name in ("promotions", "confidence", "min_cell", "weighting")}))
+def test_random_valid_parameters_execute_a_notebook(values):
+    run = RunParams(**values)
+    with tempfile.TemporaryDirectory(prefix="robust-params-") as tmp:
+        out = Path(tmp) / "out"
+        path = Path(tmp) / "params.txt"
+        path.write_text("".join(f"{k}={v}\n" for k, v in {**run.variables(), "OUT": str(out)}.items()))
+        notebook = NOTEBOOKS[0]
+        proc = subprocess.run([sys.executable, "-m", "helpers", "execute", str(notebook),
+                               str(out / "notebooks" / notebook.name), "--params", str(path)],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, (values, proc.stderr)
+        assert (out / "notebooks" / notebook.name).is_file()

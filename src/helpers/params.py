@@ -181,10 +181,10 @@ def switch(value) -> bool:
     raise Refused("true or false (or 1 or 0)")
 
 
-def text_of(value) -> str:
-    """A typed value as written on make's command line."""
+def text_of(value, none: str = "") -> str:
+    """A typed value as written on make's command line (``none``: how that parameter writes None)."""
     if value is None:
-        return "auto"
+        return none
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
@@ -195,9 +195,9 @@ def text_of(value) -> str:
 # ---- the parameters ------------------------------------------------------------------------
 
 
-def param(default, variable: str, fr: str, en: str, check) -> field:
-    """One run parameter: its default, make variable, descriptions and check (see the module doc)."""
-    return field(default=default, metadata={"variable": variable, "fr": fr, "en": en, "check": check})
+def param(default, variable: str, fr: str, en: str, check, none: str = "") -> field:
+    """One run parameter: its default, make variable, descriptions, check, and how make writes None."""
+    return field(default=default, metadata={"variable": variable, "fr": fr, "en": en, "check": check, "none": none})
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ class RunParams:
     include_verbatims: bool | None = param(None, "INCLUDE_VERBATIMS",
                                            "réponses libres (auto : seulement sur l'échantillon synthétique)",
                                            "free-text answers, None (auto): only on the synthetic sample",
-                                           auto_switch)
+                                           auto_switch, none="auto")
 
     def __post_init__(self):
         problems = []
@@ -273,7 +273,7 @@ class RunParams:
 
     def variables(self) -> dict[str, str]:
         """Make variable → value as typed on make's command line."""
-        return {f.metadata["variable"]: text_of(getattr(self, f.name)) for f in fields(self)}
+        return {f.metadata["variable"]: text_of(getattr(self, f.name), f.metadata["none"]) for f in fields(self)}
 
     def notebook(self) -> dict:
         """Papermill parameters: plain Python values (promotions as a list)."""
@@ -307,8 +307,9 @@ def makefile_text() -> str:
     lines = ["# Generated from src/helpers/params.py by `make sync-params`: do not edit.",
              "# Each run parameter's make variable and default (`make help` lists them)."]
     for f in fields(RunParams):
-        lines.append(f"## {f.metadata['variable']}: {f.metadata['en']} (default: {text_of(f.default)})")
-        lines.append(f"{f.metadata['variable']} ?= {text_of(f.default)}")
+        default = text_of(f.default, f.metadata["none"])
+        lines.append(f"## {f.metadata['variable']}: {f.metadata['en']} (default: {default})")
+        lines.append(f"{f.metadata['variable']} ?= {default}")
     lines.append(f"PARAMETER_VARIABLES := {' '.join(f.metadata['variable'] for f in fields(RunParams))}")
     return "\n".join(lines) + "\n"
 
@@ -359,7 +360,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", type=Path, help="parameters file written by make (VARIABLE=value lines)")
     for f in fields(RunParams):
         parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f"param_{f.name}", metavar=f.metadata["variable"],
-                            help=f"{f.metadata['en']} (default: {text_of(f.default)})")
+                            help=f"{f.metadata['en']} (default: {text_of(f.default, f.metadata['none'])})")
 
 
 def from_arguments(args: argparse.Namespace) -> RunParams:
