@@ -170,3 +170,21 @@ def test_cell_mutations_load_or_are_refused_clearly(case, encoding, separator):
         row = single[0][1][0] + 1  # the spreadsheet's row of the changed cell
         rows = {p.row for p in error.problems}
         assert rows & {row, 1, None}, (row, [str(p) for p in error.problems])
+
+
+# ---- what the fuzzing found, kept as ordinary tests (shrunk examples) --------------------------
+
+
+def test_old_mac_line_ends_with_bytes_of_no_known_encoding_are_refused_on_one_line():
+    """Found by Hypothesis: a Mac Roman file with CR line ends crashed in csv (new-line in unquoted field)."""
+    raw = apply(apply(ORIGINAL["eig"], ("encode", "mac_roman")), ("line_end", b"\r"))
+    survey, error, directory = outcome({"eig": raw})
+    assert survey is None
+    assert "text in UTF-8 or Windows-1252" in str(error.problems[0])
+    assert error.problems[0].row is not None and error.problems[0].column is not None
+    check_contract(survey, error, directory, {"eig": raw})
+
+
+def test_cr_line_ends_alone_load():
+    survey, error, _ = outcome({"mentor": apply(ORIGINAL["mentor"], ("line_end", b"\r"))})
+    assert error is None and len(survey.frames["mentor"]) == 13

@@ -90,7 +90,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError as err:
             utf8_error = err
     offset = utf8_error.start
-    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    header = re.split(rb"\r\n|\r|\n", raw, maxsplit=1)[0].decode("utf-8", errors="replace")  # any line end
     names = next(csv.reader([header], delimiter=_separator(header)), [])
     # Row as a spreadsheet shows it: the records read before the bad bytes (cells may span lines).
     before = raw[:offset].decode("utf-8-sig", errors="replace")
@@ -124,7 +124,7 @@ def _read_csv(path: Path, file: str) -> tuple[Table | None, list[Problem]]:
     text, problems = _decode(path.read_bytes(), file)
     if text is None:
         return None, problems
-    first_line = text.split("\n", 1)[0]
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line), strict=True)
     records: list[tuple[int, list[str]]] = []
     line = row = 0  # physical lines read; rows as a spreadsheet numbers them (a cell may span lines)
