@@ -45,8 +45,9 @@ def test_defaults():
     ({"data_dir": "no/such/dir"}, "DATA='no/such/dir': expected an existing directory"),
     ({"data_dir": " "}, "DATA=' ': expected a directory (empty value)"),
     ({"out_dir": ""}, "OUT='': expected a directory (empty value)"),
-    ({"out_dir": "."}, "OUT='.': expected a directory that does not contain the data set (DATA)"),
-    ({"out_dir": "data"}, "OUT='data': expected a directory that does not contain the data set (DATA)"),
+    ({"out_dir": "."}, "OUT='.': expected a directory that does not contain the project"),
+    ({"out_dir": "data"}, "OUT='data': expected outputs or outputs-<name> inside the project"),
+    ({"out_dir": "data/sample"}, "OUT='data/sample': expected a directory other than the data set (DATA)"),
     ({"out_dir": "src"}, "OUT='src': expected outputs or outputs-<name> inside the project (git-ignored)"),
     ({"out_dir": "outputs-real/x"}, None),
 ])
@@ -59,13 +60,14 @@ def test_refusals_are_one_line_naming_variable_value_and_what_is_allowed(values,
     assert LINE.match(refused[0])
 
 
-def test_out_may_not_hold_the_project(tmp_path):
+def test_out_may_not_hold_the_project_but_may_hold_data(tmp_path):
     assert params.check({"out_dir": str(ROOT.parent)}) == [
-        f"OUT={str(ROOT.parent)!r}: expected a directory that does not contain the data set (DATA), e.g. OUT=outputs"]
+        f"OUT={str(ROOT.parent)!r}: expected a directory that does not contain the project, e.g. OUT=outputs"]
     data = tmp_path / "data"
     data.mkdir()
-    assert params.check({"data_dir": str(data), "out_dir": str(ROOT.parent)})[0].startswith(
-        f"OUT={str(ROOT.parent)!r}: expected a directory that does not contain the project")
+    assert params.check({"data_dir": str(data), "out_dir": str(tmp_path)}) == []
+    assert params.check({"data_dir": str(data), "out_dir": str(data)})[0].startswith(
+        f"OUT={str(data)!r}: expected a directory other than the data set (DATA)")
 
 
 def test_out_may_not_be_a_file(tmp_path):

@@ -236,14 +236,15 @@ class RunParams:
             raise ParameterError(problems)
 
     def _cross_checks(self) -> list[str]:
-        """OUT holds neither DATA nor the project (``make clean`` removes OUT), nor tracked files."""
+        """OUT is not DATA, holds not the project (``make clean`` removes OUT), and is git-ignored inside it."""
         out = resolve(self.out_dir).resolve()
         data = resolve(self.data_dir).resolve()
         root = PROJECT_ROOT.resolve()
-        for inside, what in ((data, "the data set (DATA)"), (root, "the project")):
-            if inside == out or out in inside.parents:
-                return [f"OUT={shown(self.out_dir)}: expected a directory that does not contain {what}, "
-                        "e.g. OUT=outputs"]
+        if out == data:
+            return [f"OUT={shown(self.out_dir)}: expected a directory other than the data set (DATA), e.g. OUT=outputs"]
+        if root == out or out in root.parents:
+            return [f"OUT={shown(self.out_dir)}: expected a directory that does not contain the project, "
+                    "e.g. OUT=outputs"]
         top = out.relative_to(root).parts[0] if root in out.parents else "outputs"
         if not (top == "outputs" or top.startswith("outputs-")):
             return [f"OUT={shown(self.out_dir)}: expected outputs or outputs-<name> inside the project "
