@@ -141,10 +141,13 @@ def cell_op(group: str):
 def mutate(group: str, ops) -> list[list[str]]:
     cells = [list(r) for r in CELLS[group]]
     for kind, where, what in ops:
+        row, column = where if isinstance(where, tuple) else (where, None)
+        if column is not None and column >= len(cells[row]):  # a row shortened earlier
+            cells[row] += [""] * (column + 1 - len(cells[row]))
         if kind == "set":
-            cells[where[0]][where[1]] = what
+            cells[row][column] = what
         elif kind == "copy":
-            cells[where[0]][where[1]] = cells[what][where[1]] if where[1] < len(cells[what]) else ""
+            cells[row][column] = cells[what][column] if column < len(cells[what]) else ""
         elif kind == "extra":
             cells[where].append(what)
         elif kind == "short":
@@ -158,6 +161,7 @@ def mutate(group: str, ops) -> list[list[str]]:
 @example(("eig", [("set", (1, 0), "")]), "utf-8", ",")  # an empty respondent_id
 @example(("mentor", [("copy", (2, 0), 1)]), "utf-8", ";")  # a duplicated respondent_id
 @example(("eig", [("set", (0, 3), "respondent_id")]), "utf-8", ",")  # two columns for one name
+@example(("eig", [("short", 0, 0), ("set", (0, 0), "")]), "utf-8", ",")  # an empty header row
 def test_cell_mutations_load_or_are_refused_clearly(case, encoding, separator):
     group, ops = case
     text = io.StringIO(newline="")
