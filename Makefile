@@ -9,14 +9,9 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-builtin-rules
 
 # ---- parameters (make variables → papermill parameters) -------------------
-DATA ?= data/sample
-OUT ?= outputs
-PROMOTIONS ?= 1 2
-CONFIDENCE ?= 0.95
-MIN_CELL ?= 3
-WEIGHTING ?= none
-INCLUDE_VERBATIMS ?= auto
-FPC ?= true
+# Declared once, in src/helpers/params.py (RunParams); params.mk is generated from it
+# (`make sync-params`) and gives each variable its default. Checked before any work.
+include params.mk
 STRICT ?= 0
 
 # ---- environment -----------------------------------------------------------
@@ -30,6 +25,7 @@ NODE_STAMP := node_modules/.installed
 # Per-OUT bookkeeping lives outside OUT, so a refused data set writes nothing under OUT.
 STATE := .make-state/$(shell printf '%s' '$(abspath $(OUT))' | sha1sum | cut -c1-12)
 PARAMS := $(STATE)/params.txt
+CHECKED := $(STATE)/params-checked
 VALIDATED := $(STATE)/validated
 SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.json' | sort)
 DATA_FILES := $(sort $(wildcard $(DATA)/*.csv $(DATA)/*.tsv $(DATA)/*.txt $(DATA)/*.xlsx $(DATA)/*.sav $(DATA)/*.yaml))
@@ -44,10 +40,11 @@ TABLES := $(OUT)/tables/indicators.csv $(OUT)/tables/claims.csv $(OUT)/tables/gr
 PDF := $(OUT)/report/appendices.pdf
 INDEX := $(OUT)/report/index.html
 
-.PHONY: help report test test-fast validate claims lab sample-data bench bench-pipeline verify lock clean distclean env
+.PHONY: help report test test-fast test-fuzz validate check-params sync-params claims lab sample-data bench bench-pipeline verify lock clean distclean env
 
-help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+help: ## list the targets and the parameters
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | expand -t 18
+	@echo; echo "parameters (make report VARIABLE=value):"; sed -n 's/^## /  /p' params.mk
 
 report: $(PDF) $(INDEX) $(TABLES) ## (default) validate DATA, execute every notebook, render HTML, PDF and index into OUT
 
@@ -70,33 +67,38 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# The parameters file is rewritten (at parse time) only when a parameter changes,
-# so notebooks depend on it and a second `make report` has nothing to do.
-comma := ,
-empty :=
-space := $(empty) $(empty)
-PARAMS_TEXT := data_dir=$(DATA)
-PARAMS_TEXT += out_dir=$(OUT)
-PARAMS_TEXT += promotions=$(subst $(space),$(comma),$(strip $(PROMOTIONS)))
-PARAMS_TEXT += confidence=$(CONFIDENCE)
-PARAMS_TEXT += min_cell=$(MIN_CELL)
-PARAMS_TEXT += weighting=$(WEIGHTING)
-PARAMS_TEXT += include_verbatims=$(INCLUDE_VERBATIMS)
-PARAMS_TEXT += fpc=$(FPC)
+# The parameters file (one VARIABLE=value per line) is rewritten (at parse time) only when
+# a parameter changes, so notebooks depend on it and a second `make report` has nothing to do.
+define newline
+
+
+endef
+PARAMS_TEXT := $(foreach v,$(PARAMETER_VARIABLES),$(newline)$(v)=$(strip $($(v))))
 ifneq ($(file < $(PARAMS)),$(PARAMS_TEXT))
 $(shell mkdir -p $(STATE))
 $(file > $(PARAMS),$(PARAMS_TEXT))
 endif
 
-$(VALIDATED): $(DATA_FILES) $(CODEBOOK) $(SRC) | $(ENV_STAMP)
+# Every parameter checked (one line each if refused) before the data is validated or OUT written.
+$(CHECKED): $(PARAMS) src/helpers/params.py data/programme/programme.csv | $(ENV_STAMP)
+	$(PY) -m helpers params check $(PARAMS)
+	@touch $@
+
+check-params: $(ENV_STAMP) ## check the run parameters (one line per refused parameter)
+	$(PY) -m helpers params check $(PARAMS)
+
+sync-params: $(ENV_STAMP) ## rewrite params.mk and the notebooks' parameters cells from src/helpers/params.py
+	$(PY) -m helpers params sync
+
+$(VALIDATED): $(DATA_FILES) $(CODEBOOK) $(SRC) | $(ENV_STAMP) $(CHECKED)
 	@mkdir -p $(STATE)
 	$(PY) -m helpers validate $(DATA)
 	@touch $@
 
-validate: $(ENV_STAMP) ## check DATA against the codebook (one line per problem)
+validate: $(ENV_STAMP) $(CHECKED) ## check DATA against the codebook (one line per problem)
 	$(PY) -m helpers validate $(DATA)
 
-$(OUT)/notebooks/%.ipynb: notebooks/%.ipynb $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
+$(OUT)/notebooks/%.ipynb: notebooks/%.ipynb $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
 	$(PY) -m helpers execute $< $@ --params $(PARAMS)
 
 # The pages print the git commit (and whether the tree is modified): re-render when it changes.
@@ -113,11 +115,11 @@ endif
 $(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
-$(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
-	$(PY) -m helpers tables --data $(DATA) --out $(OUT) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)" --fpc $(FPC)
+$(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
+	$(PY) -m helpers tables --params $(PARAMS)
 	$(PY) -m helpers audit --tables $(OUT)/tables --min-cell $(MIN_CELL)
 
-$(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(PARAMS) $(VALIDATED)
+$(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
 
 # Needs no data (published numbers only), but waits for validation: a refused data set writes nothing.
@@ -132,7 +134,7 @@ $(PDF): $(EXECUTED) $(PAGES) $(GIT_STATE)
 $(INDEX): $(PAGES) $(CODE_PAGES)
 	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA)
 
-claims: $(ENV_STAMP) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
+claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) $(if $(filter 1,$(STRICT)),--strict,)
 
 test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
@@ -140,6 +142,9 @@ test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
 
 test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a browser
 	$(PY) -m pytest -m "not slow and not browser"
+
+test-fuzz: $(ENV_STAMP) ## the property-based tests with many more examples (Hypothesis profile "fuzz")
+	$(PY) -m pytest tests/test_fuzz_*.py tests/test_params.py --hypothesis-profile=fuzz -m "not browser"
 
 lab: $(ENV_STAMP) ## open JupyterLab in the project environment
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks

@@ -1,10 +1,18 @@
 """Shared fixtures of the data-layer tests: the codebooks and the loaded sample."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers import SAMPLE_DIR
 from helpers.codebook import load_codebooks
 from helpers.load import load_survey
+
+# Property-based tests (Hypothesis): a bounded, derandomized run in the default suite (same examples
+# every time), many more random examples with `make test-fuzz` (--hypothesis-profile=fuzz).
+settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
 
 
 @pytest.fixture(scope="session")

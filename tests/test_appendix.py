@@ -118,7 +118,7 @@ def test_promotion_filter_changes_the_bases(tmp_path):
 
 
 def test_bad_weighting_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="weighting"):
+    with pytest.raises(ValueError, match="(?i)weighting"):
         Appendix(SAMPLE_DIR, tmp_path, weighting="poids")
 
 

@@ -28,13 +28,14 @@ def _notebook(path: Path, body: str, kernel: str = "python3") -> Path:
 
 
 def _params(tmp_path: Path, **overrides) -> Path:
+    """The parameters file as make writes it: one VARIABLE=value per line."""
     values = {
-        "data_dir": "data/sample", "out_dir": str(tmp_path / "out"), "promotions": "1,2",
-        "confidence": "0.95", "min_cell": "3", "weighting": "none", "include_verbatims": "auto",
+        "DATA": "data/sample", "OUT": str(tmp_path / "out"), "PROMOTIONS": "1 2",
+        "CONFIDENCE": "0.95", "MIN_CELL": "3", "WEIGHTING": "none", "INCLUDE_VERBATIMS": "auto",
     }
     values.update(overrides)
     path = tmp_path / "params.txt"
-    path.write_text(" ".join(f"{k}={v}" for k, v in values.items()))
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     return path
 
 
@@ -57,7 +58,7 @@ def test_kernel_is_the_project_venv_whatever_the_metadata_says(tmp_path):
 
 def test_parameters_reach_the_notebook(tmp_path):
     nb = _notebook(tmp_path / "p.ipynb", "print(promotions, weighting, confidence, min_cell, include_verbatims)")
-    proc, out = _run(tmp_path, nb, _params(tmp_path, promotions="2", weighting="promotion", confidence="0.9", min_cell="5", include_verbatims="true"))
+    proc, out = _run(tmp_path, nb, _params(tmp_path, PROMOTIONS="2", WEIGHTING="promotion", CONFIDENCE="0.9", MIN_CELL="5", INCLUDE_VERBATIMS="true"))
     assert proc.returncode == 0, proc.stderr
     executed = nbformat.read(out, as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -98,8 +99,8 @@ def test_failure_names_notebook_and_cell_and_keeps_previous_outputs(tmp_path):
 
 @pytest.mark.parametrize(
     "override, message",
-    [({"weighting": "poids"}, "WEIGHTING='poids'"), ({"promotions": "un"}, "PROMOTIONS='un'"),
-     ({"confidence": "95"}, "CONFIDENCE='95'")],
+    [({"WEIGHTING": "poids"}, "WEIGHTING='poids'"), ({"PROMOTIONS": "un"}, "PROMOTIONS='un'"),
+     ({"CONFIDENCE": "95"}, "CONFIDENCE='95'"), ({"MIN_CELL": "-1"}, "MIN_CELL='-1'")],
 )
 def test_bad_parameters_are_refused_clearly(tmp_path, override, message):
     nb = _notebook(tmp_path / "b.ipynb", "1")

@@ -85,9 +85,9 @@ def test_real_data_hides_verbatims_by_default(tmp_path, sidecar):
 
 
 def test_auto_means_none_and_notebooks_default_to_auto():
-    assert parse_params(["include_verbatims=auto"])["include_verbatims"] is None
-    assert parse_params(["include_verbatims=true"])["include_verbatims"] is True
-    assert re.search(r"^INCLUDE_VERBATIMS \?= auto$", (ROOT / "Makefile").read_text(), re.M)
+    assert parse_params(["INCLUDE_VERBATIMS=auto"])["include_verbatims"] is None
+    assert parse_params(["INCLUDE_VERBATIMS=true"])["include_verbatims"] is True
+    assert re.search(r"^INCLUDE_VERBATIMS \?= auto$", (ROOT / "params.mk").read_text(), re.M)
     for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         params = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import PROJECT_ROOT, fmt
+from helpers import fmt
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
 from helpers.indicators import challenges_known, indicator_tables
@@ -27,6 +27,7 @@ from helpers.population import (
     representation_summary,
     response_rates,
 )
+from helpers.params import RunParams, resolve
 from helpers.programme import populations
 from helpers.published import READINGS, chart_check, published_figures
 
@@ -43,17 +44,6 @@ def weighting_gap(table: pd.DataFrame, question_ids, group: str) -> float:
     if not {"none", "promotion"} <= set(pivot.columns):
         return 0.0
     return float((pivot["promotion"] - pivot["none"]).abs().max())
-
-
-def resolve(path: str | Path) -> Path:
-    """A parameter path: as given if it exists from here, else relative to the project root.
-
-    JupyterLab starts kernels in ``notebooks/``, papermill at the root: both work.
-    """
-    path = Path(path)
-    if path.is_absolute() or path.exists():
-        return path
-    return PROJECT_ROOT / path
 
 
 @dataclass
@@ -92,22 +82,28 @@ NO_CHALLENGE = ("Lecture par défi non disponible : aucun répondant de ce jeu d
 class Appendix:
     """The data, parameters and indicator tables of one notebook run."""
 
-    def __init__(self, data_dir="data/sample", out_dir="outputs", promotions=(1, 2), confidence=0.95,
-                 min_cell=3, weighting="none", include_verbatims=None, fpc=True):
-        self.data_dir = resolve(data_dir)
-        self.out_dir = resolve(out_dir)
-        self.promotions = list(promotions) if promotions else None
-        self.confidence = confidence
-        self.min_cell = min_cell
-        if weighting not in ("none", "promotion"):
-            raise ValueError(f"weighting must be 'none' or 'promotion', not {weighting!r}")
-        self.weighting = weighting
-        self.fpc = bool(fpc)
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> Appendix:
+        """From a notebook's variables (``Appendix.from_namespace(globals())``): every run parameter, by name."""
+        from helpers.params import parameters
+
+        return cls(**{name: namespace[name] for name in parameters() if name in namespace})
+
+    def __init__(self, *args, **kwargs):
+        """The run parameters of ``helpers.params.RunParams`` (same order and defaults), checked first."""
+        self.params = params = RunParams(*args, **kwargs)
+        self.data_dir = resolve(params.data_dir)
+        self.out_dir = resolve(params.out_dir)
+        self.promotions = list(params.promotions) if params.promotions else None
+        self.confidence = params.confidence
+        self.min_cell = params.min_cell
+        self.weighting = params.weighting
+        self.fpc = params.fpc
         self.survey = load_survey(self.data_dir)
         #: ``calibrated`` (the sample, calibrated on the paper's charts), ``synthetic`` or ``real``.
         self.kind = self.survey.kind
-        self.verbatims_setting = include_verbatims
-        self.include_verbatims = self.survey.synthetic if include_verbatims is None else bool(include_verbatims)
+        include_verbatims = self.verbatims_setting = params.include_verbatims
+        self.include_verbatims = self.survey.synthetic if include_verbatims is None else include_verbatims
         self.codebooks = self.survey.codebooks
         set_style()
 
@@ -163,6 +159,17 @@ class Appendix:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
         return [self.question(q, group) for q in ids]
 
+    def respondents(self, group: str) -> int:
+        """Respondents of a group (``both``: EIG and mentors) in the promotions of this run."""
+        return sum(len(self.frames[g]) for g in (("eig", "mentor") if group == "both" else (group,)))
+
+    def _no_respondent(self, group: str) -> list[Html]:
+        """A sentence when a group has nobody in this run's promotions (its shares cannot be computed)."""
+        if self.respondents(group):
+            return []
+        return [Html(_note(f"Aucun répondant ({GROUP_NAMES[group]}) dans les promotions retenues : "
+                           "aucune part ne peut être calculée, les effectifs affichés sont nuls."))]
+
     def _figure_group(self, figure_id: str) -> str:
         groups = self.published.loc[self.published["figure_id"] == figure_id, "group"].unique()
         if len(groups) != 1:
@@ -207,7 +214,7 @@ class Appendix:
         order = self.published.loc[self.published["figure_id"] == figure_id, "option"].astype(str).tolist()
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
                                        title=title, name=f"{figure_id}_{group}", order=order))
-        parts = [figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
+        parts = [*self._no_respondent(group), figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
             parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.points(gap)} "
@@ -351,9 +358,13 @@ class Appendix:
         """Unweighted vs weighted by promotion, side by side (the over-represented promotion)."""
         return self._grouped(question_ids, group, by="weighting")
 
-    def _grouped(self, question_ids, group: str, by: str) -> Figure:
+    def _grouped(self, question_ids, group: str, by: str) -> Figure | Html:
         questions = self.questions(question_ids, group)
         target = questions if len(questions) > 1 else questions[0]
+        rows = self.table[self.table["question_id"].isin([q.id for q in questions]) & (self.table["group"] == group)]
+        if by == "subgroup" and not rows["subgroup"].str.startswith("promotion=").any():
+            return Html(_note(f"Aucun répondant ({GROUP_NAMES[group]}) dont la promotion est connue dans les "
+                              "promotions retenues : pas de lecture par promotion."))
         figure = self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
         flags = self.item_flags(questions, group)
         return _join(figure, flags) if flags.html else figure
@@ -393,15 +404,10 @@ class Appendix:
         options = [options] if isinstance(options, str) else list(options)
         label = {s: s.replace("promotion=", "Promotion ") for s in (a, b)}
         what = f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]})"
-        left_out = [label[s] for s in (a, b) if s.startswith("promotion=") and self.promotions
-                    and int(s.split("=", 1)[1]) not in self.promotions]
-        if left_out:
-            return Html(_note(f"{what} : comparaison non faite, {' et '.join(left_out).lower()} "
-                              "hors des promotions retenues pour cette exécution."))
-        try:
-            r = compare_shares(self.survey, question_id, options, a, b, group=group)
-        except ValueError:  # a subgroup where nobody answered
-            return Html(_note(f"{what} : comparaison impossible, {fmt.NO_ANSWER} dans l'un des deux sous-groupes."))
+        missing = self._absent_subgroups(question_id, options, group, (a, b))
+        if missing:
+            return Html(_note(f"{what} : comparaison impossible, {' ; '.join(missing)}."))
+        r = compare_shares(self.survey, question_id, options, a, b, group=group)
         masked = self.min_cell > 0 and (involves_hidden(self.table, question_id, options, a, b, group) or any(
             min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"))
         rows = [{"Sous-groupe": label[s], "Base": base_label(r[f"base_{k}"]),
@@ -463,6 +469,21 @@ class Appendix:
         return _join(Html(table_html(changes, f"{q.text} — changement de note par répondant ({who})")),
                      Html(table_html(cross, f"Note {top} avant et après, mêmes répondants ({who})")),
                      Html(f'<p class="eig-paired">{html.escape(reading)}</p>'))
+
+    def _absent_subgroups(self, question_id: str, options, group: str, specs) -> list[str]:
+        """Why a compared subgroup has nothing to compare: promotion not kept, or nobody answered."""
+        from helpers.compare import chose_any, parse_subgroup
+
+        out = []
+        for spec in specs:
+            source, promotion = parse_subgroup(spec, group)
+            name = f"promotion {promotion} ({GROUP_NAMES[source]})" if promotion else GROUP_NAMES[source]
+            if promotion is not None and self.promotions and promotion not in self.promotions:
+                out.append(f"la {name} n'est pas retenue dans cette exécution")
+            elif chose_any(self.survey, question_id, options, source, promotion)[1] == 0:
+                out.append(f"aucun répondant de la {name} n'a répondu" if promotion
+                           else f"aucun répondant ({name}) n'a répondu")
+        return out
 
     def verbatims(self, question_id: str, group: str = "eig") -> Html:
         """Free-text answers, in alphabetical order, without who wrote them (and only if allowed).
@@ -629,6 +650,9 @@ class Appendix:
             ("Lecture principale", fmt.parameter_value("weighting", self.weighting)),
             ("Réponses libres", texts),
         ]
+        empty = [GROUP_NAMES[g] for g in ("eig", "mentor") if not self.respondents(g)]
+        if empty:
+            items.append(("Aucun répondant dans les promotions retenues pour", ", ".join(empty)))
         lines = "".join(f"<li>{html.escape(k)} : {html.escape(v)}</li>" for k, v in items)
         return Html(f'<ul class="eig-parameters">{lines}</ul>')
 

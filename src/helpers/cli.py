@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
+from helpers import params
 
 #: command → (module, help). Each module exposes ``main(argv) -> int``.
 COMMANDS = {
@@ -22,38 +22,33 @@ COMMANDS = {
     "audit": ("helpers.audit", "audit the published tables: no hidden cell can be narrowed down"),
     "claims": ("helpers.claims", "check every number the paper states"),
     "granularity": ("helpers.cli", "write OUT/tables/granularity.csv (printed percentages vs their base; no data)"),
+    "params": ("helpers.params", "check the run parameters (one line each), or sync params.mk and notebooks"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }
 
 
 def tables_main(argv: list[str]) -> int:
-    """Write the indicator tables (respondent and challenge level) for a data set."""
+    """Write the indicator tables (respondent and challenge level) of a run into OUT/tables/."""
     from helpers import outputs
     from helpers.indicators import indicator_tables
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers tables")
-    parser.add_argument("--data", required=True, type=Path)
-    parser.add_argument("--out", required=True, type=Path)
-    parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--min-cell", type=int, default=3)
-    parser.add_argument("--promotions", default="")
-    parser.add_argument("--fpc", choices=("true", "false"), default="true",
-                        help="finite population correction of the intervals (FPC)")
-    args = parser.parse_args(argv)
-    promotions = [int(p) for p in args.promotions.replace(",", " ").split()] or None
-    survey = load_survey(args.data)
-    tables = indicator_tables(survey, confidence=args.confidence, min_cell=args.min_cell, promotions=promotions,
-                              fpc=args.fpc == "true")
+    params.add_arguments(parser)
+    run = params.from_arguments(parser.parse_args(argv))
+    survey = load_survey(params.resolve(run.data_dir))
+    out = params.resolve(run.out_dir) / "tables"
+    tables = indicator_tables(survey, confidence=run.confidence, min_cell=run.min_cell, promotions=run.promotions,
+                              fpc=run.fpc)
     if "defi" not in tables:
         # Never a copy of the respondent reading under the challenge's name, nor a stale file.
-        (args.out / "tables" / "indicators-defi.csv").unlink(missing_ok=True)
+        (out / "indicators-defi.csv").unlink(missing_ok=True)
         print("indicators-defi.csv not written: no respondent names a challenge (column 'defi' absent "
               "or empty), so there is no challenge-level reading", file=sys.stderr)
     for unit, name in (("respondent", "indicators.csv"), ("defi", "indicators-defi.csv")):
         if unit in tables:
-            outputs.write_csv(tables[unit], args.out / "tables" / name)
+            outputs.write_csv(tables[unit], out / name)
     return 0
 
 
@@ -86,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         if command == "granularity":
             return granularity_main(argv[1:])
         return module.main(argv[1:])
+    except params.ParameterError as err:
+        for line in err.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
     except Exception as err:
         from helpers.validate import DataError
 

@@ -131,7 +131,7 @@ def _decode(raw: bytes, file: str, encoding: str | None = None) -> tuple[str | N
         except UnicodeDecodeError as err:
             utf8_error = err
     offset = utf8_error.start
-    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    header = re.split(rb"\r\n|\r|\n", raw, maxsplit=1)[0].decode("utf-8", errors="replace")  # any line end
     sep = _separator(header)
     names = next(csv.reader([header], delimiter=sep), [])
     # Row as a spreadsheet shows it: the records read before the bad bytes (cells may span lines).
@@ -174,7 +174,8 @@ def _read_csv(path: Path, file: str, gm: GroupMapping) -> tuple[Table | None, li
     text, problems, encoding = _decode(path.read_bytes(), file, gm.encoding)
     if text is None:
         return None, problems
-    sep = gm.separator or _separator(text)
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    sep = gm.separator or _separator(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     records: list[tuple[int, list[str]]] = []
     line = row = 0  # physical lines read; rows as a spreadsheet numbers them (a cell may span lines)

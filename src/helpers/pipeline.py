@@ -21,11 +21,11 @@ from pathlib import Path
 import nbformat
 
 from helpers import outputs
+from helpers.params import ParameterError, RunParams, parameters
 
 KERNEL_NAME = "eig-helpers"
-#: Parameters every notebook declares in its ``parameters`` cell.
-PARAMETERS = ("data_dir", "out_dir", "promotions", "confidence", "min_cell", "weighting", "include_verbatims",
-              "fpc")
+#: Parameters every notebook declares in its ``parameters`` cell (declared in ``helpers.params``).
+PARAMETERS = parameters()
 
 
 def install_kernel(prefix: Path = Path(sys.prefix)) -> Path:
@@ -48,44 +48,13 @@ def install_kernel(prefix: Path = Path(sys.prefix)) -> Path:
 
 
 def parse_params(pairs: list[str]) -> dict:
-    """``key=value`` strings from make into typed notebook parameters."""
-    raw = dict(p.split("=", 1) for p in pairs)
-    unknown = set(raw) - set(PARAMETERS)
-    if unknown:
-        raise SystemExit(f"unknown parameter(s): {', '.join(sorted(unknown))}; expected {', '.join(PARAMETERS)}")
-    params: dict = {}
-    for key, value in raw.items():
-        if key == "promotions":
-            try:
-                params[key] = [int(v) for v in value.replace(",", " ").split()]
-            except ValueError:
-                raise SystemExit(f"PROMOTIONS={value!r}: expected promotion numbers, e.g. PROMOTIONS=\"1 2\"")
-        elif key == "confidence":
-            params[key] = float(value)
-            if not 0 < params[key] < 1:
-                raise SystemExit(f"CONFIDENCE={value!r}: expected a level between 0 and 1, e.g. 0.95")
-        elif key == "min_cell":
-            params[key] = int(value)
-        elif key == "weighting":
-            if value not in ("none", "promotion"):
-                raise SystemExit(f"WEIGHTING={value!r}: expected none or promotion")
-            params[key] = value
-        elif key == "include_verbatims":
-            if value not in ("auto", "true", "false"):
-                raise SystemExit(f"INCLUDE_VERBATIMS={value!r}: expected auto, true or false")
-            params[key] = None if value == "auto" else value == "true"
-        elif key == "fpc":
-            if value not in ("true", "false"):
-                raise SystemExit(f"FPC={value!r}: expected true or false")
-            params[key] = value == "true"
-        else:
-            params[key] = value
-    return params
+    """``VARIABLE=value`` strings from make into checked notebook parameters (others defaulted)."""
+    return RunParams.from_variables(dict(p.partition("=")[::2] for p in pairs)).notebook()
 
 
 def read_params(path: Path) -> dict:
-    """The parameters file written by make: ``key=value`` tokens separated by spaces."""
-    return parse_params(path.read_text(encoding="utf-8").split())
+    """The parameters file written by make (one ``VARIABLE=value`` per line), checked."""
+    return RunParams.read(path).notebook()
 
 
 def _failure_message(notebook: Path, exc: Exception, executed: Path) -> str:
@@ -166,4 +135,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("output", type=Path)
     parser.add_argument("--params", required=True, type=Path, help="parameters file written by make")
     args = parser.parse_args(argv)
-    return execute(args.notebook, args.output, read_params(args.params), args.params.parent)
+    try:
+        params = read_params(args.params)
+    except ParameterError as err:
+        for line in err.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    return execute(args.notebook, args.output, params, args.params.parent)

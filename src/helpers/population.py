@@ -65,7 +65,7 @@ def representation(frames: dict[str, pd.DataFrame], pops: dict | None = None) ->
                     "share_of_population": pops.get((group, promotion), 0) / total_pop,
                 }
             )
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["group", "promotion", "share_of_respondents", "share_of_population"])
     out["ratio"] = out["share_of_respondents"] / out["share_of_population"]
     return out
 

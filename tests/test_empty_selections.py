@@ -1,0 +1,110 @@
+"""Empty selections are results, not crashes: nobody in the promotions kept, in one group, or one person.
+
+Issue #19: `make report PROMOTIONS=3` on the sample (no respondent of promotion 3) crashed in
+notebook 00. Each case here is a data set cut from the sample; the report's calls must say in
+words that there is nobody, never raise.
+"""
+
+import csv
+from html import unescape
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import make
+from helpers import SAMPLE_DIR
+from helpers.appendix import Appendix
+from helpers.population import representation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cut(tmp_path: Path, keep) -> Path:
+    """A copy of the sample keeping the rows ``keep(group, row, promotion_index)`` accepts."""
+    out = tmp_path / "data"
+    out.mkdir()
+    shutil.copy(SAMPLE_DIR / "DATASET.yaml", out)
+    for group in ("eig", "mentor"):
+        with open(SAMPLE_DIR / f"{group}.csv", encoding="utf-8", newline="") as f:
+            header, *rows = list(csv.reader(f))
+        kept = keep(group, rows, header.index("promotion"))
+        with open(out / f"{group}.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([header, *kept])
+    return out
+
+
+def mentors_of_promotion_1_only(tmp_path):
+    return cut(tmp_path, lambda g, rows, p: rows if g == "eig" else [r for r in rows if r[p] == "1"])
+
+
+def one_eig(tmp_path):
+    return cut(tmp_path, lambda g, rows, p: [next(r for r in rows if r[p] == "1")] if g == "eig" else rows)
+
+
+def test_representation_of_nobody_is_an_empty_table():
+    empty = {"eig": pd.DataFrame({"promotion": pd.array([], dtype="Int64")})}
+    table = representation(empty)
+    assert table.empty and "share_of_respondents" in table.columns
+
+
+def test_no_respondent_in_the_promotions_kept_is_said_in_words(tmp_path):
+    app = Appendix(SAMPLE_DIR, tmp_path, promotions=[3])
+    assert "Aucun répondant dans les promotions retenues pour : EIG, mentors" in app.parameters().html
+    assert app.representation().html.count("<tr>") == 1  # header only
+    assert "Aucun répondant (EIG et mentors) dans les promotions retenues" in app.chart("fig01").html
+    assert "base 0" in app.show("etalab_expertise")._repr_html_()
+    assert "aucune réponse" in app.share("etalab_expertise", "yes").html
+    assert "pas de lecture par promotion" in app.by_promotion("etalab_expertise").html
+    assert ("comparaison impossible : la promotion 1 (EIG) n'est pas retenue dans cette exécution ; "
+            "la promotion 2 (EIG) n'est pas retenue") in unescape(app.compare("etalab_expertise", "yes").html)
+
+
+def test_one_group_empty_in_the_promotion_kept(tmp_path):
+    app = Appendix(mentors_of_promotion_1_only(tmp_path), tmp_path / "out", promotions=[2])
+    assert "Aucun répondant dans les promotions retenues pour : mentors</strong>" in app.parameters().html
+    assert "Aucun répondant" not in app.chart("fig17").html  # an EIG chart
+    assert "pas de lecture par promotion" in app.by_promotion("mentor_satisfaction", "mentor").html
+    assert "Aucun répondant" not in app.by_promotion("etalab_expertise", "eig")._repr_html_()
+
+
+def test_a_group_of_one_respondent(tmp_path):
+    app = Appendix(one_eig(tmp_path), tmp_path / "out")
+    assert "Aucun répondant" not in app.parameters().html
+    assert "1 EIG" in app.parameters().html
+    html = unescape(app.compare("etalab_expertise", "yes", "eig").html)
+    assert "comparaison impossible : aucun répondant de la promotion 2 (EIG) n'a répondu" in html
+    assert app.by_promotion("etalab_expertise", "eig")._repr_html_()  # one series: drawn, masked
+
+
+def _execute(notebook: Path, data: Path, out: Path, promotions: str) -> subprocess.CompletedProcess:
+    params = out.parent / f"params-{notebook.stem}.txt"
+    params.write_text(f"DATA={data}\nOUT={out}\nPROMOTIONS={promotions}\n")
+    return subprocess.run([sys.executable, "-m", "helpers", "execute", str(notebook),
+                           str(out / "notebooks" / notebook.name), "--params", str(params)],
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+SURVEY_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-3]_*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case, promotions", [("mentors_of_promotion_1_only", "2"), ("one_eig", "1 2")])
+@pytest.mark.parametrize("notebook", SURVEY_NOTEBOOKS, ids=lambda p: p.stem)
+def test_survey_notebooks_run_on_edge_selections(tmp_path, case, promotions, notebook):
+    data = globals()[case](tmp_path)
+    proc = _execute(notebook, data, tmp_path / "out", promotions)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_make_report_on_a_promotion_without_respondents_says_so(tmp_path):
+    out = tmp_path / "out"
+    make("report", "PROMOTIONS=3", f"OUT={out}")
+    page = (out / "report" / "00_methode_population.html").read_text(encoding="utf-8")
+    assert "Aucun répondant dans les promotions retenues pour : EIG, mentors" in page
+    assert (out / "report" / "appendices.pdf").stat().st_size > 0
