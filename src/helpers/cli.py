@@ -53,13 +53,13 @@ def granularity_main(argv: list[str]) -> int:
     """Write the granularity table: every printed percentage against its published base (reads no data)."""
     from helpers import outputs
     from helpers.claims import load_claims
-    from helpers.granularity import granularity_table
+    from helpers.granularity import csv_table, granularity_table
     from helpers.published import published_figures
 
     parser = argparse.ArgumentParser(prog="python -m helpers granularity")
     parser.add_argument("--csv", required=True, type=Path, help="where to write the table")
     args = parser.parse_args(argv)
-    outputs.write_csv(granularity_table(load_claims(), published_figures()), args.csv)
+    outputs.write_csv(csv_table(granularity_table(load_claims(), published_figures())), args.csv)
     return 0
 
 
