@@ -21,6 +21,7 @@ COMMANDS = {
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
     "claims": ("helpers.claims", "check every number the paper states"),
     "granularity": ("helpers.cli", "write OUT/tables/granularity.csv (printed percentages vs their base; no data)"),
+    "datapackage": ("helpers.datapackage", "write OUT/datapackage.json (every published table described, validated)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }
