@@ -174,3 +174,14 @@ def test_the_index_links_every_table_and_the_package(out, tmp_path):
     section = soup.find(id="tables")
     assert section and soup.find("a", href="#tables")
     assert "fractions de 1" in soup.main.get_text() and "Licence Ouverte 2.0" in soup.main.get_text()
+
+
+@pytest.mark.slow
+def test_make_report_writes_a_valid_package_linked_from_the_index(full_report):
+    proc = subprocess.run([str(FRICTIONLESS), "validate", "datapackage.json"], cwd=full_report,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    soup = BeautifulSoup((full_report / "report" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {a["href"] for a in soup.find_all("a", href=True)}
+    assert {"../datapackage.json", "../tables/indicators.csv", "../tables/claims.csv",
+            "../tables/granularity.csv"} <= hrefs
