@@ -130,9 +130,16 @@ $(OUT)/tables/granularity.csv: $(SRC) $(REFERENCE) $(VALIDATED)
 $(PDF): $(EXECUTED) $(PAGES) $(GIT_STATE)
 	$(PY) -m helpers render pdf $(EXECUTED) --chapter-dir $(OUT)/.chapters --out $@ --data $(DATA)
 
-# The index links to the PDF and the tables but does not read them: built beside them.
+# The index links to the PDF and to every table the data package describes (it reads the package).
 $(INDEX): $(PAGES) $(CODE_PAGES)
-	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA)
+	$(PY) -m helpers render index $(EXECUTED) --out $@ --data $(DATA) --package $(DATAPACKAGE)
+
+# Every published table described (Frictionless Data Package), validated before it is written.
+DATAPACKAGE := $(OUT)/datapackage.json
+report: $(DATAPACKAGE)
+$(INDEX): $(DATAPACKAGE)
+$(DATAPACKAGE): $(TABLES) $(SRC) $(CODEBOOK) $(REFERENCE) $(DATA_FILES) $(PARAMS) $(GIT_STATE)
+	$(PY) -m helpers datapackage --out $(OUT) --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
 
 claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
 	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) $(if $(filter 1,$(STRICT)),--strict,)

@@ -17,6 +17,7 @@ from helpers.claims import (
     VERDICTS,
     calibrated,
     check_claim,
+    csv_table,
     explain,
     load_claims,
     main,
@@ -534,7 +535,7 @@ def test_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "affirmations vérifiées" in out and "p9_defis_24" in out and "table_defis_proposed_total" in out
     written = pd.read_csv(csv)
-    assert list(written.columns) == COLUMNS
+    assert list(written.columns) == [*COLUMNS[:COLUMNS.index("base") + 1], "unit", *COLUMNS[COLUMNS.index("base") + 1:]]
     assert len(written) == len(CLAIMS) + len(verify_programme_table())
     assert main(["--data", str(SAMPLE_DIR), "--strict", "--quiet"]) == 1
     assert capsys.readouterr().out == ""
@@ -548,3 +549,33 @@ def test_promotion_statements_on_small_cells_are_masked_but_judged(uncalibrated)
         assert rows.loc[claim_id, "detail"].startswith("valeur masquée")
         assert rows.loc[claim_id, "verdict"] == "match"
     assert rows.loc["p25_eig_etalab_52", "recomputed"] == pytest.approx(pct(11, 21))
+
+
+# ---- claims.csv: shares as fractions, like every published table ----------------------------
+
+
+def test_claims_csv_gives_shares_as_fractions_with_their_unit(verified):
+    rows = csv_table(verified, verify_programme_table()).set_index("claim_id")
+    free = rows.loc["p1_eig_free_software_65"]              # 13 of 20 on the sample, printed "65%"
+    assert (free["unit"], free["published"], free["recomputed"]) == ("fraction", 0.65, "0.65")
+    assert 0 <= free["ci_low"] < 0.65 < free["ci_high"] <= 1
+    assert rows.loc["p13_maintained_two_thirds", ["unit", "published"]].tolist() == ["fraction", "2/3"]
+    assert rows.loc["p9_mostly_second_promotion", ["unit", "published"]].tolist() == ["fraction", 0.5]  # "majorité"
+    assert rows.loc["p9_eig_39", ["unit", "published", "recomputed"]].tolist() == ["count", 39, "39"]
+    assert rows.loc["p15_salary_4000", ["unit", "published"]].tolist() == ["", 4000]  # not recomputed: as printed
+    # Programme table (p. 8): 73 % of 11 EIG is 8 of 11 = 72.7 %; amounts keep every digit.
+    developers = rows.loc["table_share_developers_1"]
+    assert (developers["unit"], developers["published"], developers["recomputed"]) == ("fraction", 0.73, "0.727")
+    assert rows.loc["table_composition_sum_1", ["unit", "published", "recomputed"]].tolist() == ["fraction", 1.0, "1"]
+    assert rows.loc["table_salaries_total", ["unit", "recomputed"]].tolist() == ["euro", "4658243.47"]
+    assert rows.loc["table_eig_total", "unit"] == "count"
+    fractions = rows[rows["unit"] == "fraction"]
+    assert fractions["ci_low"].dropna().between(0, 1).all() and fractions["ci_high"].dropna().between(0, 1).all()
+    assert rows.loc[rows["unit"] != "fraction", "ci_low"].isna().all()  # intervals exist for shares only
+
+
+def test_statements_not_recomputed_copy_no_percentage():
+    """Their number is copied as printed (unit ""): none may be a percentage, or claims.csv would mix scales."""
+    worded_as_share = [c["id"] for c in CLAIMS if c["expression"] == "not_computable"
+                       and c.get("published") is not None and "%" in c["quote"] and "unit" not in c]
+    assert worded_as_share == []

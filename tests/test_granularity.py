@@ -103,3 +103,7 @@ def test_the_command_writes_the_table(tmp_path):
     assert list(written.columns) == COLUMNS
     assert {"source", "page", "published", "base", "feasible_half_up", "feasible_truncated", "nearest",
             "implied_bases"} <= set(written.columns)
+    # Shares as fractions, like every published table: "plus de 90 %" of 13 mentors, nearest 12/13.
+    row = written.set_index("source").loc["p1_mentors_satisfied_90"]
+    assert (row["published"], row["base"], row["nearest"], row["nearest_count"]) == (0.9, 13, 0.923077, "12/13")
+    assert written["published"].between(0, 1).all() and written["nearest"].dropna().between(0, 1).all()

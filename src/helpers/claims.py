@@ -13,7 +13,8 @@ main one (another base, scale level or group), is told apart from a real
 discrepancy. Each statement keeps its population: the survey's are about
 promotions 1 and 2 (p. 9), whatever promotions a run keeps.
 
-Shares are in percentage points here (the paper's unit), not fractions.
+Shares are in percentage points here (the paper's unit); claims.csv gives them as
+fractions, like every published table (:func:`csv_table`).
 """
 
 from __future__ import annotations
@@ -865,6 +866,62 @@ def verdicts_table(*frames: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# ---- claims.csv ------------------------------------------------------------------------------
+
+#: claims.csv's ``unit``: what a row's numbers measure. Shares are fractions there (0.62), as in every
+#: published table; ``""`` for a statement not recomputed (its number is copied as printed, never a share).
+CSV_UNITS = ("fraction", "count", "year", "euro", "")
+
+
+def csv_unit(claim: dict) -> str:
+    """The ``unit`` of a registry entry's row in claims.csv."""
+    if claim["expression"] == "not_computable":
+        return claim.get("unit", "")
+    if claim["expression"] == "greater" and claim.get("measure") == "count":
+        return "count"
+    unit = unit_of(claim)
+    return "fraction" if unit == "percent" else unit
+
+
+def programme_unit(kind: str, indicator_unit: str) -> str:
+    """The ``unit`` of a programme-table check: profile shares are fractions, budget lines euros."""
+    if kind in ("composition", "composition_sum"):
+        return "fraction"
+    if kind == "budget_column":
+        return "euro"
+    return "fraction" if indicator_unit == "percent" else indicator_unit
+
+
+def _fraction(value):
+    """A percentage as a fraction, decimal-exact for printed numbers (62 → 0.62); text such as '2/3' is kept."""
+    if value is None or isinstance(value, str) or (isinstance(value, float) and np.isnan(value)):
+        return value
+    return float(Decimal(repr(value)) / 100)
+
+
+def csv_table(claims: pd.DataFrame, programme: pd.DataFrame, registry: list[dict] | None = None,
+              table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """claims.csv: the statements then the programme table's checks, with ``unit`` after ``base``
+    and every share (published, recomputed, interval) as a fraction of 1."""
+    registry = load_claims() if registry is None else registry
+    table = programme_table() if table is None else table
+    units = {c["id"]: csv_unit(c) for c in registry}
+    indicator_units = dict(zip(table["indicator_id"], table["unit"]))
+    for check in table_checks(table).itertuples():
+        indicator = check.check_id.removesuffix("_total") if check.kind == "total" else ""
+        units[f"table_{check.check_id}"] = programme_unit(check.kind, indicator_units.get(indicator, ""))
+    out = pd.concat([claims, programme], ignore_index=True)
+    out.insert(out.columns.get_loc("base") + 1, "unit", out["claim_id"].map(units).fillna(""))
+    shares = out["unit"] == "fraction"
+    out["published"] = [(_fraction(v) if share else v) for v, share in zip(out["published"], shares)]
+    for column in ("recomputed", "ci_low", "ci_high"):
+        out[column] = out[column].astype(float).where(~shares, out[column].astype(float) / 100)
+    # Amounts keep every digit (4658243.47, not the 6 significant digits of a share).
+    out["recomputed"] = pd.Series([None if np.isnan(v) else f"{v:.{6 if share else 15}g}"
+                                   for v, share in zip(out["recomputed"], shares)], dtype=object)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers claims``: print the summary and the mismatches; ``--strict`` fails on one."""
     from helpers import outputs
@@ -884,7 +941,7 @@ def main(argv: list[str] | None = None) -> int:
                            indicators=indicator_table(survey, args.confidence, args.method, args.min_cell))
     table = verify_programme_table()
     if args.csv:
-        outputs.write_csv(pd.concat([claims, table], ignore_index=True), args.csv)
+        outputs.write_csv(csv_table(claims, table), args.csv)
     if not args.quiet:
         for title, frame in (("Texte et synthèse", claims), ("Tableau du programme (p. 8)", table)):
             print(f"{title} — {summary(frame)}")

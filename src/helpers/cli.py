@@ -23,6 +23,7 @@ COMMANDS = {
     "claims": ("helpers.claims", "check every number the paper states"),
     "granularity": ("helpers.cli", "write OUT/tables/granularity.csv (printed percentages vs their base; no data)"),
     "params": ("helpers.params", "check the run parameters (one line each), or sync params.mk and notebooks"),
+    "datapackage": ("helpers.datapackage", "write OUT/datapackage.json (every published table described, validated)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
 }
@@ -56,13 +57,13 @@ def granularity_main(argv: list[str]) -> int:
     """Write the granularity table: every printed percentage against its published base (reads no data)."""
     from helpers import outputs
     from helpers.claims import load_claims
-    from helpers.granularity import granularity_table
+    from helpers.granularity import csv_table, granularity_table
     from helpers.published import published_figures
 
     parser = argparse.ArgumentParser(prog="python -m helpers granularity")
     parser.add_argument("--csv", required=True, type=Path, help="where to write the table")
     args = parser.parse_args(argv)
-    outputs.write_csv(granularity_table(load_claims(), published_figures()), args.csv)
+    outputs.write_csv(csv_table(granularity_table(load_claims(), published_figures())), args.csv)
     return 0
 
 

@@ -11,7 +11,9 @@ gives the printed value? If not, which k comes nearest, and which bases from
 numbers only: the same on any data set, or none.
 
 Shares are computed as exact fractions, so no binary rounding can make a
-boundary case (62,5 %) go the wrong way.
+boundary case (62,5 %) go the wrong way. The table works in percentage points (the
+paper's unit); granularity.csv gives the shares as fractions, like every published
+table (:func:`csv_table`).
 """
 
 from __future__ import annotations
@@ -172,6 +174,15 @@ def granularity_table(claims: list[dict], figures: pd.DataFrame) -> pd.DataFrame
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["base"] = table["base"].astype("Int64")
     return table
+
+
+def csv_table(table: pd.DataFrame) -> pd.DataFrame:
+    """granularity.csv: the printed value and the nearest attainable share as fractions of 1
+    (decimal-exact: 62 → 0.62), like every published table."""
+    def fraction(value):
+        return value if pd.isna(value) else float(Decimal(repr(float(value))) / 100)
+
+    return table.assign(published=table["published"].map(fraction), nearest=table["nearest"].map(fraction))
 
 
 def impossible(table: pd.DataFrame) -> pd.DataFrame:

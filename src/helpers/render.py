@@ -549,12 +549,23 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
         return book.assemble(chapters, front=front, css=_css("report.css", "book.css"), out=out, cache=chapter_dir)
 
 
-def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None) -> Path:
-    """Landing page: the study in two sentences, every appendix in its three forms, provenance."""
+def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None,
+                 package: Path | None = None) -> Path:
+    """Landing page: the study in two sentences, every appendix in its three forms, provenance;
+    with ``package`` (OUT/datapackage.json), a link to it and to every table it describes."""
     nbs, prov = _common_provenance(notebooks, data_dir)
     appendices = [{"name": path.stem, "title": notebook_title(nb) or path.stem} for path, nb in zip(notebooks, nbs)]
+    data = None
+    if package is not None:
+        from helpers.datapackage import resources
+
+        # Links relative to the index: the package sits in OUT, the index in OUT/report.
+        up = Path(os.path.relpath(Path(package).parent, Path(out).parent)).as_posix()
+        data = {"package": f"{up}/{Path(package).name}",
+                "tables": [{**r, "href": f"{up}/{r['path']}"} for r in resources(package)]}
     page = _environment().get_template("landing.html.j2").render(
-        title=SITE_TITLE, subtitle=SUBTITLE, study=STUDY, prov=prov, appendices=appendices, css=_css("report.css")
+        title=SITE_TITLE, subtitle=SUBTITLE, study=STUDY, prov=prov, appendices=appendices, css=_css("report.css"),
+        data=data,
     )
     return outputs.write_text(out, page)
 
@@ -572,6 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         many.add_argument("--out", type=Path, required=True)
         if command == "pdf":
             many.add_argument("--chapter-dir", type=Path, default=None, help="reuse chapters written there")
+        else:
+            many.add_argument("--package", type=Path, default=None, help="OUT/datapackage.json: link its tables")
     for p in sub.choices.values():
         p.add_argument("--data", type=Path, default=None, help="data set directory (default: the notebook's data_dir)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -580,5 +593,5 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "pdf":
         render_pdf(args.notebooks, args.out, args.data, args.chapter_dir)
     else:
-        render_index(args.notebooks, args.out, args.data)
+        render_index(args.notebooks, args.out, args.data, args.package)
     return 0
