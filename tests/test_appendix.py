@@ -209,7 +209,7 @@ def test_without_challenges_the_challenge_reading_is_not_available(tmp_path):
 
 def test_comparison_of_a_promotion_left_out_of_the_run_is_not_made(tmp_path):
     html = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).compare("etalab_expertise", "yes", "eig").html
-    assert "comparaison non faite, promotion 1 hors des promotions retenues" in html and "Fisher" not in html
+    assert "comparaison impossible : la promotion 1 (EIG) n&#x27;est pas retenue" in html and "Fisher" not in html
 
 
 def test_precision_and_representation_sentences_follow_the_data(tmp_path):

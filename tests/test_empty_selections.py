@@ -65,7 +65,7 @@ def test_no_respondent_in_the_promotions_kept_is_said_in_words(tmp_path):
 
 def test_one_group_empty_in_the_promotion_kept(tmp_path):
     app = Appendix(mentors_of_promotion_1_only(tmp_path), tmp_path / "out", promotions=[2])
-    assert "Aucun répondant dans les promotions retenues pour : mentors</strong>" in app.parameters().html
+    assert "Aucun répondant dans les promotions retenues pour : mentors</li>" in app.parameters().html
     assert "Aucun répondant" not in app.chart("fig17").html  # an EIG chart
     assert "pas de lecture par promotion" in app.by_promotion("mentor_satisfaction", "mentor").html
     assert "Aucun répondant" not in app.by_promotion("etalab_expertise", "eig")._repr_html_()

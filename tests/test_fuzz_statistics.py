@@ -21,6 +21,8 @@ from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 EPS = 1e-9
 #: A table costs a fraction of a second: a quarter of the profile's examples (10 by default, more in `make test-fuzz`).
 TABLES = settings(max_examples=max(10, settings.default.max_examples // 4))
+#: The audit-driven protection solves integer programs per question: a few examples by default.
+PROTECTED = settings(max_examples=max(3, settings.default.max_examples // 20))
 PROMOTIONS = (1, 2, 3)
 
 
@@ -166,7 +168,7 @@ def weighted_within_strata(table):
 
 
 def test_suppression_never_shows_a_small_cell_nor_leaves_one_alone(sample):
-    @TABLES
+    @PROTECTED
     @given(specs(), st.integers(1, 8))
     def check(spec, min_cell):
         survey = build(sample, spec)

@@ -95,7 +95,7 @@ def test_make_text_round_trips():
     p = RunParams.from_variables({"PROMOTIONS": "3", "CONFIDENCE": "0.9", "MIN_CELL": "0",
                                   "WEIGHTING": "promotion", "INCLUDE_VERBATIMS": "true"})
     assert p.variables() == {"DATA": "data/sample", "OUT": "outputs", "PROMOTIONS": "3", "CONFIDENCE": "0.9",
-                             "MIN_CELL": "0", "WEIGHTING": "promotion", "INCLUDE_VERBATIMS": "true"}
+                             "MIN_CELL": "0", "WEIGHTING": "promotion", "INCLUDE_VERBATIMS": "true", "FPC": "true"}
     assert RunParams.from_variables(p.variables()) == p
     assert p.notebook()["promotions"] == [3] and p.notebook()["include_verbatims"] is True
     assert RunParams.from_variables({"INCLUDE_VERBATIMS": "auto"}).include_verbatims is None
@@ -133,7 +133,7 @@ def test_notebook_parameters_cell_declares_exactly_the_parameters_and_defaults(p
     cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
     declared = params.notebook_declarations("".join(cell["source"]))
     expected = {"data_dir": "data/sample", "out_dir": "outputs", "promotions": [1, 2], "confidence": 0.95,
-                "min_cell": 3, "weighting": "none", "include_verbatims": None}
+                "min_cell": 3, "weighting": "none", "include_verbatims": None, "fpc": True}
     assert declared == expected == RunParams().notebook(), "run `make sync-params`"
     assert list(declared) == list(params.parameters())
 

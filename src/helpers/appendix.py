@@ -229,8 +229,8 @@ class Appendix:
         """Whether the paper prints the chart's respondent group or it is inferred, and what departs from the chart."""
         chart = self.published[self.published["figure_id"] == figure_id].iloc[0]
         group = GROUP_NAMES.get(chart["group"], chart["group"])
-        status = ("imprimé dans le working paper" if chart["group_status"] == "printed"
-                  else "déduit, le working paper ne l'imprime pas")
+        status = ("imprimé dans le document de travail" if chart["group_status"] == "printed"
+                  else "déduit, le document de travail ne l'imprime pas")
         text = f"Groupe de répondants ({group}) : {status}. {chart['group_basis']}"
         note = chart["fidelity_note"]
         extra = "" if pd.isna(note) or not str(note).strip() else f"<br>Écart au graphique publié : {html.escape(str(note))}"
@@ -406,7 +406,7 @@ class Appendix:
         what = f"{q.text} — {' ou '.join(q.label(o) for o in options)} ({GROUP_NAMES[group]})"
         missing = self._absent_subgroups(question_id, options, group, (a, b))
         if missing:
-            return Html(_note(f"{what} : comparaison impossible, {' ; '.join(missing)}."))
+            return Html(_note(f"{what} — comparaison impossible : {' ; '.join(missing)}."))
         r = compare_shares(self.survey, question_id, options, a, b, group=group)
         masked = self.min_cell > 0 and (involves_hidden(self.table, question_id, options, a, b, group) or any(
             min(r[f"count_{k}"], r[f"base_{k}"] - r[f"count_{k}"], r[f"base_{k}"]) < self.min_cell for k in "ab"))

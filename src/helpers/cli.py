@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
+
 from helpers import params
 
 #: command → (module, help). Each module exposes ``main(argv) -> int``.
