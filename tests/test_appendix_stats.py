@@ -8,6 +8,7 @@ import pytest
 from helpers import SAMPLE_DIR
 from helpers.appendix import Appendix
 from helpers.pipeline import parse_params
+from helpers.params import ParameterError
 from helpers.published import published_figures
 
 
@@ -46,9 +47,9 @@ def test_fpc_switch_reaches_the_tables(tmp_path):
     width_off = shown["ci_high_off"] - shown["ci_low_off"]
     assert (width_on <= width_off + 1e-12).all() and (width_on < width_off).any()
     assert "sans correction de population finie" in off.parameters().html
-    assert parse_params(["fpc=false"]) == {"fpc": False}
-    with pytest.raises(SystemExit, match="FPC"):
-        parse_params(["fpc=maybe"])
+    assert parse_params(["FPC=false"])["fpc"] is False
+    with pytest.raises(ParameterError, match="FPC"):
+        parse_params(["FPC=maybe"])
 
 
 def test_paired_before_after_table_and_tests(app):
@@ -75,10 +76,10 @@ def test_small_base_item_is_marked_in_the_chart(app):
 
 def test_every_chart_says_whether_its_group_is_printed_or_inferred(app):
     for figure_id in ("fig02", "fig07", "fig08", "fig10"):
-        assert "déduit, le working paper ne l'imprime pas" in app.fidelity(figure_id).html.replace("&#x27;", "'")
-    assert "imprimé dans le working paper" in app.fidelity("fig18").html
+        assert "déduit, le document de travail ne l'imprime pas" in app.fidelity(figure_id).html.replace("&#x27;", "'")
+    assert "imprimé dans le document de travail" in app.fidelity("fig18").html
     assert "Nombre de défis" in app.fidelity("fig04").html
-    assert "titre du working paper parle de défis" in app.fidelity("fig17").html
+    assert "titre du document de travail parle de défis" in app.fidelity("fig17").html
     assert "deux séries de barres" in app.fidelity("fig23").html
 
 

@@ -86,7 +86,7 @@ def test_every_chart_of_the_paper_states_its_group_and_departures(full_report):
     for name in ("01_perennisation_outils", "02_transformation_numerique", "03_role_programme"):
         notes += [p.get_text() for p in _page(full_report, name).select("p.eig-fidelity")]
     assert len(notes) >= 20
-    assert all(("imprimé dans le working paper" in n) or ("déduit" in n) for n in notes)
+    assert all(("imprimé dans le document de travail" in n) or ("déduit" in n) for n in notes)
     assert any("Nombre de défis" in n for n in notes)
     assert any("deux séries de barres" in n for n in notes)
 
