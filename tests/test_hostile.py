@@ -270,8 +270,8 @@ def rendered(hostile, tmp_path_factory):
     out = base / "out"
     params = base / "state" / "params.txt"
     params.parent.mkdir()
-    params.write_text(f"data_dir={data} out_dir={out} promotions=1,2 confidence=0.95 min_cell=3 "
-                      "weighting=none include_verbatims=true", encoding="utf-8")
+    params.write_text(f"DATA={data}\nOUT={out}\nPROMOTIONS=1 2\nCONFIDENCE=0.95\nMIN_CELL=3\n"
+                      "WEIGHTING=none\nINCLUDE_VERBATIMS=true\n", encoding="utf-8")
     executed = out / "notebooks" / notebook.name
     run = [sys.executable, "-m", "helpers"]
     proc = subprocess.run([*run, "execute", str(notebook), str(executed), "--params", str(params)], cwd=ROOT,
