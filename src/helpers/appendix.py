@@ -258,8 +258,10 @@ class Appendix:
                 item = q.item or q.text
                 if kind == "outside":
                     said = fmt.count(n) if n >= self.min_cell else f"moins de {self.min_cell}"
-                    lines.append(f"« {item} » : {said} réponse(s) de la promotion {promotion}, que la question ne "
-                                 f"concerne pas (promotion(s) {', '.join(map(str, q.promotions))} seulement) ; "
+                    answers = "réponse" if n == 1 and n >= self.min_cell else "réponses"
+                    concerned = "promotion" if len(q.promotions) == 1 else "promotions"
+                    lines.append(f"« {item} » : {said} {answers} de la promotion {promotion}, que la question ne "
+                                 f"concerne pas ({concerned} {', '.join(map(str, q.promotions))} seulement) ; "
                                  "elles comptent dans la base et, pondérées, parleraient pour toute la promotion "
                                  f"{promotion}.")
                 else:
@@ -839,6 +841,8 @@ class Appendix:
         from helpers.claims import verdicts_table
 
         grades = verdicts_table(self.claims, self.programme_claims)
+        if self.kind != "calibrated":  # a grade that exists only on the sample calibrated to the paper
+            grades = grades[grades["code"] != "calibrated_unverifiable"]
         shown = pd.DataFrame({
             "Verdict": grades["verdict"],
             "Ce qu'il signifie": grades["sens"],
