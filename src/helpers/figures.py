@@ -347,9 +347,11 @@ def _n_eff_cell(row) -> str:
     Masked with the row: with the head counts public, Kish's size gives back the
     promotion bases that made the row suppressed.
     """
-    if row.get("weighting", "none") == "none" or fmt.is_missing(row.get("n_eff")):
+    if row.get("weighting", "none") == "none":
         return "—"
-    return fmt.MASKED if _is_masked(row) else fmt.num(row["n_eff"], 1)
+    if _is_masked(row):
+        return fmt.MASKED
+    return "—" if fmt.is_missing(row.get("n_eff")) else fmt.num(row["n_eff"], 1)
 
 
 def _bounds_cell(row) -> str:
