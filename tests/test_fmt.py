@@ -107,3 +107,14 @@ def test_parameters_in_french_words():
     ]
     assert fmt.parameter_value("include_verbatims", False) == "non affichées"
     assert fmt.parameter_value("promotions", None) == "toutes"
+
+
+@pytest.mark.parametrize("promotions, article, expected", [
+    (["1"], "la", "la promotion 1"),
+    ([2, 3], "la", "les promotions 2 et 3"),
+    (["1", "2", "3"], "de", "des promotions 1, 2 et 3"),
+    (["2"], "de", "de la promotion 2"),
+    (["1", "2"], "", "promotions 1 et 2"),
+])
+def test_promotions_words(promotions, article, expected):
+    assert fmt.promotions_words(promotions, article) == expected

@@ -874,19 +874,26 @@ class Appendix:
             interval = "" if pd.isna(row["ci_low"]) else f" ({fmt.ci(row['ci_low'] / 100, row['ci_high'] / 100)})"
             return fmt.pct(row["recomputed"] / 100, 1) + interval
 
+        def population(group, promotions) -> str:
+            """'EIG, promotions 1 et 2': who the statement is checked on."""
+            name = GROUP_NAMES.get(group, group)
+            return f"{name}, {fmt.promotions_words(promotions.split(), article='')}" if promotions else name
+
+        def recomputed(row) -> str:
+            text = value(row)
+            return text if pd.isna(row["base"]) else f"{text} ; base {fmt.count(row['base'])}"
+
         shown = pd.DataFrame({
             "Verdict": c["verdict_fr"],
             "Page": c["page"].astype(str),
             "Affirmation": c["quote"],
-            "Groupe": c["group"].map(lambda g: GROUP_NAMES.get(g, g)),
-            "Promotions": c["promotions"].replace("", "—"),
-            "Base": [("—" if pd.isna(b) else fmt.count(b)) for b in c["base"]],
+            "Population": [population(g, p) for g, p in zip(c["group"], c["promotions"])],
             "Publié": c["published"].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)),
-            "Recalculé (IC)": [value(r) for _, r in c.iterrows()],
+            "Recalculé (IC ; base)": [recomputed(r) for _, r in c.iterrows()],
             "Détail (base retenue)": [f"{d} — base : {n}" if isinstance(n, str) and n else str(d)
                                       for d, n in zip(c["detail"].fillna(""), c["base_note"])],
         })
-        return Html(table_html(shown, "Toutes les affirmations chiffrées, par verdict puis par page"))
+        return Html(table_html(shown, "Toutes les affirmations chiffrées, par verdict puis par page", long_notes=True))
 
     def claims_by_verdict(self, verdict: str) -> Html:
         """One line per statement with this verdict (code of claims.csv): what the paper says, what was found."""

@@ -231,12 +231,14 @@ def _cell(value, na: str, digits: int) -> str:
     return str(value)
 
 
-def table_html(df: pd.DataFrame, caption: str, *, na: str = "—", digits: int = 1) -> str:
+def table_html(df: pd.DataFrame, caption: str, *, na: str = "—", digits: int = 1,
+               long_notes: bool = False) -> str:
     """An accessible HTML table: caption, column and row headers, all text escaped.
 
     The first column (or a named index) gives the row headers. Numbers are
     written in French; missing values as ``na`` (pass ``"masqué"`` for
-    suppressed cells).
+    suppressed cells). ``long_notes``: the last column holds paragraphs, which
+    the printed book sets wider (book.css) so that no row outgrows a page.
     """
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()
@@ -247,7 +249,8 @@ def table_html(df: pd.DataFrame, caption: str, *, na: str = "—", digits: int =
         cells = [esc(_cell(v, na, digits)) for v in values]
         rows.append(f'<tr><th scope="row">{cells[0]}</th>'
                     + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
-    return (f'<table class="eig-table"><caption>{esc(caption)}</caption>'
+    classes = "eig-table long-notes" if long_notes else "eig-table"
+    return (f'<table class="{classes}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 

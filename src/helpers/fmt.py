@@ -164,6 +164,16 @@ def parameter_value(name: str, value) -> str:
     return str(value)
 
 
+def promotions_words(promotions, article: str = "la") -> str:
+    """'la promotion 1', 'les promotions 2 et 3'; ``article="de"``: 'de la promotion 1', 'des
+    promotions 2 et 3'; ``article=""``: 'promotion 1', 'promotions 2 et 3'."""
+    promotions = [str(p) for p in promotions]
+    articles = {"la": ("la ", "les "), "de": ("de la ", "des "), "": ("", "")}[article]
+    if len(promotions) == 1:
+        return f"{articles[0]}promotion {promotions[0]}"
+    return f"{articles[1]}promotions {', '.join(promotions[:-1])} et {promotions[-1]}"
+
+
 def describe_parameters(params: dict) -> list[tuple[str, str]]:
     """(French label, French value) for each parameter, known ones first in their order."""
     known = [(PARAMETER_LABELS[k], parameter_value(k, params[k])) for k in PARAMETER_LABELS if k in params]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.fmt import num, signed
+from helpers.fmt import num, promotions_words, signed
 from helpers.intervals import proportion_interval
 
 PROGRAMME_CSV = DATA_DIR / "programme" / "programme.csv"
@@ -88,14 +88,6 @@ def partial_sums(parts: dict[str, float], total: float, tolerance: float = 0.0) 
             if abs(sum(parts[k] for k in subset) - total) <= tolerance + 1e-9]
 
 
-def _promotions_words(promotions, article: str = "la") -> str:
-    """'la promotion 1', 'les promotions 2 et 3' (``article="de"``: 'de la promotion 1', 'des promotions 2 et 3')."""
-    promotions = list(promotions)
-    if len(promotions) == 1:
-        return f"{'de la' if article == 'de' else 'la'} promotion {promotions[0]}"
-    return f"{'des' if article == 'de' else 'les'} promotions {', '.join(promotions[:-1])} et {promotions[-1]}"
-
-
 def partial_sum_text(parts: dict[str, float], total: float, places: int, tolerance: float = 0.0) -> tuple[str, str]:
     """What a wrong total is: '85 = 43 + 42, somme des promotions 2 et 3 (la promotion 1 est omise)'.
 
@@ -109,8 +101,8 @@ def partial_sum_text(parts: dict[str, float], total: float, places: int, toleran
     for subset in found:
         left_out = [k for k in parts if k not in subset and parts[k] != 0]
         terms = " + ".join(num(parts[k], places) for k in subset)
-        sentences.append(f"{num(total, places)} = {terms}, somme {_promotions_words(subset, 'de')} seulement "
-                         f"({_promotions_words(left_out)} {'est omise' if len(left_out) == 1 else 'sont omises'})")
+        sentences.append(f"{num(total, places)} = {terms}, somme {promotions_words(subset, 'de')} seulement "
+                         f"({promotions_words(left_out)} {'est omise' if len(left_out) == 1 else 'sont omises'})")
     return " ; ou ".join(sentences), " | ".join("+".join(subset) for subset in found)
 
 
