@@ -25,6 +25,8 @@ NODE_STAMP := node_modules/.installed
 # Per-OUT bookkeeping lives outside OUT, so a refused data set writes nothing under OUT.
 STATE := .make-state/$(shell printf '%s' '$(abspath $(OUT))' | sha1sum | cut -c1-12)
 PARAMS := $(STATE)/params.txt
+# Results one step computes and the others reuse (the indicator tables: helpers.cache).
+export EIG_CACHE_DIR := $(abspath .make-state/cache)
 CHECKED := $(STATE)/params-checked
 VALIDATED := $(STATE)/validated
 SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.json' | sort)
@@ -120,7 +122,7 @@ $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CH
 	$(PY) -m helpers audit --tables $(OUT)/tables --min-cell $(MIN_CELL)
 
 $(OUT)/tables/claims.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
-	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --csv $@ --quiet
+	$(PY) -m helpers claims --params $(PARAMS) --csv $@ --quiet
 
 # Needs no data (published numbers only), but waits for validation: a refused data set writes nothing.
 $(OUT)/tables/granularity.csv: $(SRC) $(REFERENCE) $(VALIDATED)
@@ -142,7 +144,7 @@ $(DATAPACKAGE): $(TABLES) $(SRC) $(CODEBOOK) $(REFERENCE) $(DATA_FILES) $(PARAMS
 	$(PY) -m helpers datapackage --out $(OUT) --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) --promotions "$(PROMOTIONS)"
 
 claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
-	$(PY) -m helpers claims --data $(DATA) --confidence $(CONFIDENCE) --min-cell $(MIN_CELL) $(if $(filter 1,$(STRICT)),--strict,)
+	$(PY) -m helpers claims --params $(PARAMS) $(if $(filter 1,$(STRICT)),--strict,)
 
 test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
 	$(PY) -m pytest

@@ -1,11 +1,18 @@
 """Shared fixtures of the data-layer tests: the codebooks and the loaded sample."""
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings
 
 from helpers import SAMPLE_DIR
 from helpers.codebook import load_codebooks
+from helpers.cache import CACHE_ENV
 from helpers.load import load_survey
+
+# `make test` exports the run cache (helpers.cache); in-process tests patch what computes the
+# tables, which a cached result would hide: they compute everything (make's own runs still cache).
+os.environ.pop(CACHE_ENV, None)
 
 # Property-based tests (Hypothesis): a bounded, derandomized run in the default suite (same examples
 # every time), many more random examples with `make test-fuzz` (--hypothesis-profile=fuzz).
@@ -27,7 +34,6 @@ def sample():
 
 # ---- the full report, built once per session by `make` (slow tests) --------------------
 
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402

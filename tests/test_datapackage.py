@@ -25,7 +25,7 @@ def out(tmp_path_factory):
     """The tables as `make report` writes them, and the package."""
     out = tmp_path_factory.mktemp("package") / "out"
     assert cli_main(["tables", "--data", str(SAMPLE_DIR), "--out", str(out), "--promotions", "1 2"]) == 0
-    assert claims_main(["--data", str(SAMPLE_DIR), "--csv", str(out / "tables" / "claims.csv"), "--quiet"]) == 0
+    assert claims_main(["--data-dir", str(SAMPLE_DIR), "--csv", str(out / "tables" / "claims.csv"), "--quiet"]) == 0
     assert cli_main(["granularity", "--csv", str(out / "tables" / "granularity.csv")]) == 0
     assert cli_main(["datapackage", "--out", str(out), "--data", str(SAMPLE_DIR), "--promotions", "1 2"]) == 0
     return out

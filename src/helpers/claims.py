@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers import DATA_DIR, SAMPLE_DIR
+from helpers import DATA_DIR
 from helpers.fmt import num, signed
 from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
-from helpers.indicators import combined_share, indicator_table, restrict
+from helpers.indicators import combined_share, indicator_tables, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.load import dataset_kind
 from helpers.programme import (
@@ -924,21 +924,23 @@ def csv_table(claims: pd.DataFrame, programme: pd.DataFrame, registry: list[dict
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers claims``: print the summary and the mismatches; ``--strict`` fails on one."""
-    from helpers import outputs
+    from helpers import outputs, params
     from helpers.load import load_survey
 
     parser = argparse.ArgumentParser(prog="python -m helpers claims")
-    parser.add_argument("--data", type=Path, default=SAMPLE_DIR)
-    parser.add_argument("--confidence", type=float, default=0.95)
+    params.add_arguments(parser)
     parser.add_argument("--method", default="wilson")
-    parser.add_argument("--min-cell", type=int, default=3, help="smallest count shown for one promotion")
     parser.add_argument("--csv", type=Path, help="write the full table (claims, then the programme table)")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a statement does not match")
     args = parser.parse_args(argv)
-    survey = load_survey(args.data)
-    claims = verify_claims(survey, confidence=args.confidence, method=args.method, min_cell=args.min_cell,
-                           indicators=indicator_table(survey, args.confidence, args.method, args.min_cell))
+    run = params.from_arguments(args)
+    survey = load_survey(params.resolve(run.data_dir))
+    # The run's own indicator table (its promotions, FPC, min_cell), as Appendix F uses it.
+    indicators = indicator_tables(survey, confidence=run.confidence, method=args.method, min_cell=run.min_cell,
+                                  promotions=run.promotions, fpc=run.fpc)["respondent"]
+    claims = verify_claims(survey, confidence=run.confidence, method=args.method, min_cell=run.min_cell,
+                           indicators=indicators)
     table = verify_programme_table()
     if args.csv:
         outputs.write_csv(csv_table(claims, table), args.csv)

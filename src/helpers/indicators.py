@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers.cache import fingerprint, memoized, survey_digest
 from helpers.codebook import Question, poolable
 from helpers.disclosure import protect, suppress
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
@@ -436,12 +437,19 @@ def indicator_tables(survey, confidence: float = 0.95, method: str = "wilson", m
     check_method(method)
     check_confidence(confidence)
     pops = populations() if pops is None else pops
-    units = UNITS if challenges_known(survey, promotions) else ("respondent",)
-    raw, heads = {}, {}
-    for unit in units:
-        raw[unit], heads[unit] = unit_table(survey, confidence, method, min_cell, promotions, unit, pops, fpc)
-    protected = protect(raw, survey.codebooks, pops, min_cell)
-    return {unit: finish(add_bounds(table, heads[unit])) for unit, table in protected.items()}
+
+    def compute() -> dict[str, pd.DataFrame]:
+        units = UNITS if challenges_known(survey, promotions) else ("respondent",)
+        raw, heads = {}, {}
+        for unit in units:
+            raw[unit], heads[unit] = unit_table(survey, confidence, method, min_cell, promotions, unit, pops, fpc)
+        protected = protect(raw, survey.codebooks, pops, min_cell)
+        return {unit: finish(add_bounds(table, heads[unit])) for unit, table in protected.items()}
+
+    # Computed once per run and shared by its notebooks, tables and claims (helpers.cache).
+    key = fingerprint(survey_digest(survey), confidence, method, min_cell, sorted(map(repr, promotions or ())),
+                      sorted(pops.items()), fpc)
+    return memoized("indicators", key, compute)
 
 
 def unit_table(survey, confidence, method, min_cell, promotions, unit: str, pops, fpc: bool = True):
