@@ -1,18 +1,20 @@
 """Shared fixtures of the data-layer tests: the codebooks and the loaded sample."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from helpers import SAMPLE_DIR
-from helpers.codebook import load_codebooks
 from helpers.cache import CACHE_ENV
+from helpers.codebook import load_codebooks
 from helpers.load import load_survey
 
-# `make test` exports the run cache (helpers.cache); in-process tests patch what computes the
-# tables, which a cached result would hide: they compute everything (make's own runs still cache).
-os.environ.pop(CACHE_ENV, None)
+# The run cache (helpers.cache) that make uses, shared by the in-process tests and the builds they
+# start: its keys cover the answers, parameters, populations and the package's source, so a
+# result read back is the one the code would compute (tests/test_cache.py checks this).
+os.environ[CACHE_ENV] = str(Path(__file__).resolve().parents[1] / ".make-state" / "cache")
 
 # Property-based tests (Hypothesis): a bounded, derandomized run in the default suite (same examples
 # every time), many more random examples with `make test-fuzz` (--hypothesis-profile=fuzz).
@@ -36,7 +38,6 @@ def sample():
 
 import subprocess  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 #: One run date for every build of the session, so the PDF (which prints it) compares too.
