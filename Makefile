@@ -146,11 +146,15 @@ $(DATAPACKAGE): $(TABLES) $(SRC) $(CODEBOOK) $(REFERENCE) $(DATA_FILES) $(PARAMS
 claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
 	$(PY) -m helpers claims --params $(PARAMS) $(if $(filter 1,$(STRICT)),--strict,)
 
-test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite
-	$(PY) -m pytest
+# Tests in parallel (pytest-xdist); the tests reading one session build run in the worker that built it.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
+
+test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite (TEST_WORKERS=2 processes)
+	$(PY) -m pytest $(XDIST)
 
 test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a browser
-	$(PY) -m pytest -m "not slow and not browser"
+	$(PY) -m pytest $(XDIST) -m "not slow and not browser"
 
 test-fuzz: $(ENV_STAMP) ## the property-based tests with many more examples (Hypothesis profile "fuzz")
 	$(PY) -m pytest tests/test_fuzz_*.py tests/test_params.py --hypothesis-profile=fuzz -m "not browser"

@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 
 from test_render import NOTEBOOKS, build_report
 
-pytestmark = pytest.mark.browser
+# The "make" pages are the session's full report (fetched by name below): run where it is built.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("full-report")]
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -77,13 +77,15 @@ def test_refused_data_writes_nothing_under_out(tmp_path):
     assert not out.exists()
 
 
-def test_two_builds_from_a_clean_out_are_byte_identical(built):
+def test_two_builds_from_a_clean_out_are_byte_identical(built, tmp_path):
     """Tables, figures, notebooks and the PDF: same bytes; HTML: same once the run date is masked.
 
-    Runs last: it wipes the fixture's OUT and rebuilds it from scratch.
+    Runs last: it wipes the fixture's OUT and rebuilds it from scratch, with an empty run cache
+    (helpers.cache) so that the indicator tables are computed again, not read back.
     """
     first = manifest(built)
     subprocess.run(["rm", "-rf", str(built)], check=True)
-    make("-j2", "report", f"OUT={built}")
+    make("-j2", "report", f"OUT={built}", f"EIG_CACHE_DIR={tmp_path / 'cache'}")
+    assert list((tmp_path / "cache").glob("indicators-*.pickle")), "the rebuild computed its own tables"
     second = manifest(built)
     assert differences(first, second) == []
