@@ -1,10 +1,13 @@
 """`make bench-pipeline`: how long regenerating the report takes, against a bare nbconvert run.
 
 Measured on the sample with the environment already installed (wall-clock, best of
-REPEAT runs): a full `make report` from an empty OUT with -j1 and -j2, a no-op
-`make report`, the rebuild after touching one notebook, and the baseline a user
-would otherwise run: `jupyter nbconvert --to html --execute` over the same
-notebooks one after another. Writes its section of docs/benchmarks.md.
+REPEAT runs): a full `make report` from an empty OUT (and an empty run cache) with -j1
+and -j2, a no-op `make report`, the rebuild after touching one notebook, and the baseline
+a user would otherwise run: `jupyter nbconvert --to html --execute` over the same notebooks
+one after another. Then what a fresh clone pays first — the environment created from
+requirements.lock with pip alone and with uv, no download cache (BENCH_BOOTSTRAP=0 skips
+it) — and the test suite: `make test-fast` and `make test` (BENCH_TESTS=0 skips them).
+Writes its section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ def timed(cmd: list[str], **kw) -> float:
 
 
 def make(out: Path, *args: str) -> list[str]:
-    return ["make", "--no-print-directory", *args, "report", f"OUT={out}"]
+    """`make report` into ``out`` with its own run cache (helpers.cache), empty at first."""
+    return ["make", "--no-print-directory", *args, "report", f"OUT={out}", f"EIG_CACHE_DIR={out.parent / 'cache'}"]
 
 
 def full(jobs: int) -> float:
@@ -76,6 +80,29 @@ def baseline() -> float:
     return best
 
 
+def bootstrap(tool: str) -> float:
+    """A fresh venv from requirements.lock, as `make env` does, with no download cache."""
+    lock = ROOT / "requirements.lock"
+    pin = next(line for line in lock.read_text().splitlines() if line.lower().startswith("uv=="))
+    with tempfile.TemporaryDirectory(prefix=f"bench-env-{tool}-") as tmp:
+        venv = Path(tmp) / "venv"
+        python, pip = venv / "bin" / "python", [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                                                "--disable-pip-version-check", "--no-cache-dir"]
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        if tool == "pip":
+            subprocess.run([*pip, "-r", str(lock)], check=True, stdout=subprocess.DEVNULL)
+        else:
+            subprocess.run([*pip, pin], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([str(venv / "bin" / "uv"), "pip", "install", "--quiet", "--no-cache", "--compile-bytecode",
+                            "--python", str(python), "-r", str(lock)], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def tests(target: str) -> float:
+    return timed(["make", "--no-print-directory", target])
+
+
 def section(r: dict[str, float]) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
@@ -93,10 +120,22 @@ Sample data, environment already installed, {len(NOTEBOOKS)} notebooks, best of 
 | full `make report` from an empty OUT, `-j2` | {r['j2']:.1f} | ≤ baseline ({r['baseline']:.1f}) | {verdict(r['j2'] <= r['baseline'])} |
 | no-op `make report` | {r['noop']:.2f} | < 1 | {verdict(r['noop'] < 1)} |
 | rebuild after touching one notebook (`-j2`) | {r['one']:.1f} | < 40 % of full -j2 ({0.4 * r['j2']:.1f}) | {verdict(r['one'] < 0.4 * r['j2'])} |
-
+{_extra_rows(r, verdict)}
 The full report does more than the baseline: validation, papermill, two HTML views per notebook,
 the indicator and claims tables, the PDF and the index.
 {END}"""
+
+
+def _extra_rows(r: dict[str, float], verdict) -> str:
+    rows = []
+    if "pip" in r:
+        rows += [f"| fresh environment from requirements.lock, pip alone (no cache) | {r['pip']:.1f} | — | |",
+                 f"| fresh environment from requirements.lock, uv (no cache) | {r['uv']:.1f} | ≤ ½ pip "
+                 f"({r['pip'] / 2:.1f}) | {verdict(r['uv'] <= r['pip'] / 2)} |"]
+    if "test" in r:
+        rows += [f"| `make test-fast` | {r['test-fast']:.1f} | ≤ 60 | {verdict(r['test-fast'] <= 60)} |",
+                 f"| `make test` (whole suite) | {r['test']:.1f} | ≤ 300 | {verdict(r['test'] <= 300)} |"]
+    return "".join(row + "\n" for row in rows)
 
 
 def write(text: str) -> None:
@@ -111,6 +150,10 @@ def write(text: str) -> None:
 def main() -> int:
     results = {"baseline": baseline(), "j1": full(1), "j2": full(2)}
     results["noop"], results["one"] = incremental()
+    if os.environ.get("BENCH_BOOTSTRAP", "1") != "0":
+        results["pip"], results["uv"] = bootstrap("pip"), bootstrap("uv")
+    if os.environ.get("BENCH_TESTS", "1") != "0":
+        results["test-fast"], results["test"] = tests("test-fast"), tests("test")
     text = section(results)
     write(text)
     print(text)
