@@ -6,18 +6,31 @@ and promotion mixes vary freely, down to empty groups. Only public functions are
 (``indicator_table``, ``combined_share``, ``proportion_interval``, the weighting helpers).
 """
 
+import os
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.cache import CACHE_ENV
 from helpers.codebook import poolable
 from helpers.indicators import EXCLUSIVE, indicator_table
 from helpers.intervals import proportion_interval
 from helpers.programme import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_run_cache():
+    """Each drawn survey is computed once: storing it would only evict the shared results."""
+    saved = os.environ.pop(CACHE_ENV, None)
+    yield
+    if saved is not None:
+        os.environ[CACHE_ENV] = saved
+
 
 EPS = 1e-9
 #: A table costs a fraction of a second: a quarter of the profile's examples (10 by default, more in `make test-fuzz`).

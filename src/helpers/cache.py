@@ -25,7 +25,7 @@ from typing import TypeVar
 #: Environment variable naming the cache directory (unset: no cache).
 CACHE_ENV = "EIG_CACHE_DIR"
 #: Results kept per kind; older ones (least recently used) are removed.
-KEEP = 12
+KEEP = 32
 
 T = TypeVar("T")
 
