@@ -358,8 +358,7 @@ def test_refused_with_a_located_message(damage, data, clean_run):
     assert errors[-1].startswith(str(data)) and "refused" in errors[-1]
     for line in run.lines:  # one line per problem, no raw control character reaches the terminal
         assert not any(ord(c) < 32 for c in line), repr(line)
-    # Refused quickly and without holding the whole file in memory many times over.
-    assert run.seconds < clean_run.seconds + 20
+    # Refused without holding the whole file in memory many times over (time: benchmarks, not tests).
     assert run.peak_rss_kb < clean_run.peak_rss_kb + 100_000, (run.peak_rss_kb, clean_run.peak_rss_kb)
 
 
@@ -387,14 +386,14 @@ def test_harmless_variants_load_as_their_value(data):
     assert eig.loc[text.row - 2, text.column] == "ligne suivante"
 
 
-def test_trailing_million_blank_lines_are_ignored_quickly(data, clean_run):
-    """A spreadsheet export padded with a million empty rows loads like the unpadded one."""
+def test_trailing_million_blank_lines_are_ignored(data, clean_run):
+    """A spreadsheet export padded with a million empty rows loads like the unpadded one, in about
+    the same memory (rows are streamed, not held)."""
     with open(data / "eig.csv", "ab") as fh:
         fh.write(b"\r\n" * 1_000_000)
     run = run_cli("validate", str(data))
     _check_no_traceback(run)
     assert run.code == 0, run.err
-    assert run.seconds < clean_run.seconds + 20
     assert run.peak_rss_kb < clean_run.peak_rss_kb + 100_000
     assert len(load_survey(data).frames["eig"]) == len(_rows(SAMPLE_DIR / "eig.csv")) - 1
 
