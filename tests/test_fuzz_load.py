@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from helpers import SAMPLE_DIR
 from helpers.load import Survey, load_survey
-from helpers.validate import DataError
+from helpers.problems import DataError
 
 GROUPS = ("eig", "mentor")
 ORIGINAL = {g: (SAMPLE_DIR / f"{g}.csv").read_bytes() for g in GROUPS}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from helpers.codebook import poolable
 from helpers.indicators import EXCLUSIVE, indicator_table
 from helpers.intervals import proportion_interval
-from helpers.programme import populations
+from helpers.headcounts import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
 EPS = 1e-9

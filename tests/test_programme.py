@@ -3,12 +3,12 @@
 import pandas as pd
 import pytest
 
+from helpers.headcounts import populations
 from helpers.intervals import proportion_interval
 from helpers.programme import (
     challenges,
     defis_table,
     digits,
-    populations,
     programme_table,
     rounding_tolerance,
     roster_gap,

@@ -12,7 +12,7 @@ from helpers import SAMPLE_DIR
 from helpers import sample as sample_module
 from helpers.claims import load_claims
 from helpers.load import is_synthetic
-from helpers.programme import populations
+from helpers.headcounts import populations
 
 CLAIMS = {c["id"]: c for c in load_claims()}
 QUALIFIERS = {"lower_bound": "plus de", "upper_bound": "moins de", "majority": "plus de"}

@@ -28,7 +28,7 @@ from helpers.population import (
     response_rates,
 )
 from helpers.params import RunParams, resolve
-from helpers.programme import populations
+from helpers.headcounts import populations
 from helpers.published import READINGS, chart_check, published_figures
 
 GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}

@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m helpers audit --tables OUT/tables --min-cell 3``: audit the published CSVs."""
     from helpers import outputs
     from helpers.codebook import load_codebooks
-    from helpers.programme import populations
+    from helpers.headcounts import populations
 
     parser = argparse.ArgumentParser(prog="python -m helpers audit", description=__doc__.splitlines()[0])
     parser.add_argument("--tables", required=True, type=Path, help="directory holding indicators*.csv")

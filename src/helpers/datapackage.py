@@ -278,7 +278,7 @@ def _relative(path: Path) -> str:
 def sources(data_dir: Path) -> dict[str, list[dict]]:
     """Every source a table may name, by key; files with their SHA-256."""
     from helpers.load import is_synthetic
-    from helpers.render import fingerprints
+    from helpers.origin import fingerprints
 
     def file_source(title: str, path: Path) -> dict:
         return {"title": title, "path": _relative(path), "hash": f"sha256:{sha256(path)}"}
@@ -306,7 +306,7 @@ def sources(data_dir: Path) -> dict[str, list[dict]]:
 def descriptor(out_dir: Path, data_dir: Path, *, confidence: float, min_cell: int,
                promotions: str = "") -> dict:
     """The package: one resource per CSV of ``out_dir/tables`` (dictionary order), licences, sources."""
-    from helpers.render import git_state
+    from helpers.origin import git_state
 
     tables = out_dir / TABLES_DIR
     present = sorted(p.name for p in tables.glob("*.csv")) if tables.is_dir() else []

@@ -41,7 +41,7 @@ from helpers.disclosure import protect, suppress
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
 from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
 from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
-from helpers.programme import populations
+from helpers.headcounts import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
 GROUPS = ("eig", "mentor", "both")
@@ -411,7 +411,7 @@ def indicator_table(
     Row order: group (eig, mentor, both), question (codebook order), subgroup
     (all, then promotions), weighting (none, promotion), option (codebook order,
     top2 last). ``promotions`` keeps only those promotions' respondents first;
-    ``pops`` overrides the head counts of ``helpers.programme.populations``.
+    ``pops`` overrides the head counts of ``helpers.headcounts.populations``.
     At the respondent level each row carries its head count (``population``)
     and non-response bounds (``helpers.nonresponse``); ``fpc`` applies the
     finite population correction to the intervals (``helpers.intervals``).

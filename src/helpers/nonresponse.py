@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.programme import populations
+from helpers.headcounts import populations
 
 #: Columns added to the indicator table, after ``n_eff``.
 COLUMNS = ["population", "nr_low", "nr_high"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import fmt
-from helpers.programme import populations
+from helpers.headcounts import populations
 
 GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
 #: Group names inside a French sentence.

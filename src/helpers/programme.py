@@ -1,8 +1,7 @@
 """The programme in figures: the paper's table (p. 8) and the challenges listed on the programme's site.
 
-Populations per promotion come from the table: the validation refuses more
-respondents than people, and the weighting represents each promotion.
-The table is also checked against itself (totals, budget columns, the
+Populations per promotion come from the table (``helpers.headcounts``, below
+the reading layer). The table is checked here against itself (totals, budget columns, the
 composition of each promotion), and the site's list of challenges
 (``data/programme/defis.csv``) gives what the table does not: administrations,
 skills, published source code, and rosters to set beside the paper's counts.
@@ -18,13 +17,11 @@ import pandas as pd
 
 from helpers import DATA_DIR
 from helpers.fmt import num, promotions_words, signed
+from helpers.headcounts import PROGRAMME_CSV
 from helpers.intervals import proportion_interval
 
-PROGRAMME_CSV = DATA_DIR / "programme" / "programme.csv"
 DEFIS_CSV = DATA_DIR / "programme" / "defis.csv"
 PROMOTIONS_CSV = DATA_DIR / "programme" / "promotions.csv"
-#: programme.csv indicator ids holding the head counts of each group.
-POPULATION_INDICATORS = {"eig": "eig", "mentor": "mentors"}
 #: Cost lines whose sum is each column's "Budget total" (the PIA envelope is a resource, not a cost).
 BUDGET_LINES = ("salaries", "communication_budget", "support_programme_budget", "research_links_budget")
 BUDGET_TOTAL = "budget_total"
@@ -42,17 +39,6 @@ CHECK_COLUMNS = ["check_id", "label", "promotion", "kind", "published", "recompu
 def programme_table(path: Path | str = PROGRAMME_CSV) -> pd.DataFrame:
     """The table in long format, as published (totals are rows with promotion 'total')."""
     return pd.read_csv(path, dtype={"promotion": str})
-
-
-def populations(path: Path | str = PROGRAMME_CSV) -> dict[tuple[str, int], int]:
-    """Head count per (group, promotion), e.g. ``{('eig', 1): 11, ('mentor', 2): 18}``."""
-    table = programme_table(path)
-    out: dict[tuple[str, int], int] = {}
-    for group, indicator in POPULATION_INDICATORS.items():
-        rows = table[(table.indicator_id == indicator) & (table.promotion != "total")]
-        for promotion, value in zip(rows.promotion, rows.value):
-            out[(group, int(promotion))] = int(float(value))
-    return out
 
 
 def cell(table: pd.DataFrame, indicator_id: str, promotion: str) -> float:
