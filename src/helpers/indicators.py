@@ -36,15 +36,14 @@ import numpy as np
 import pandas as pd
 
 from helpers.cache import fingerprint, memoized, survey_digest
-from helpers.codebook import Question, poolable
+from helpers.codebook import INDICATOR_GROUPS, MEMBERS, Question, poolable
 from helpers.disclosure import protect, suppress
+from helpers.headcounts import populations
 from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
 from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
 from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
-from helpers.headcounts import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
-GROUPS = ("eig", "mentor", "both")
 COUNTED = ("scale", "single", "yes_no", "yes_no_dk", "multi")
 EXCLUSIVE = ("scale", "single", "yes_no", "yes_no_dk")
 TOP2 = "top2"
@@ -111,8 +110,8 @@ def restrict(frame: pd.DataFrame, promotions: Iterable[int] | int | None) -> pd.
 
 def group_frame(survey, group: str, promotions=None) -> pd.DataFrame:
     """A group's respondents (``both``: EIG then mentors, on the poolable questions)."""
-    if group not in GROUPS:
-        raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+    if group not in INDICATOR_GROUPS:
+        raise ValueError(f"group must be one of {', '.join(INDICATOR_GROUPS)}, not {group!r}")
     if group != "both":
         return restrict(survey.frames[group], promotions)
     shared = ["respondent_id", "promotion", "defi"]
@@ -131,6 +130,7 @@ def group_questions(survey, group: str) -> list[Question]:
 
 
 def question_of(survey, group: str, question_id: str) -> Question:
+    """The question as ``group`` was asked it; ``both`` refuses a question not asked identically to both."""
     if group == "both":
         if question_id not in poolable(survey.codebooks):
             raise ValueError(f"{question_id!r} is not asked identically to both groups: no pooled share")
@@ -282,7 +282,7 @@ def group_tallies(survey, promotions, unit: str) -> dict[str, dict[str, Tally]]:
     challenge's EIG and mentors cast one vote together.
     """
     out: dict[str, dict[str, Tally]] = {}
-    for group in GROUPS:
+    for group in INDICATOR_GROUPS:
         questions = group_questions(survey, group)
         if group == "both" and unit == "respondent":
             out[group] = {q.id: out["eig"][q.id] + out["mentor"][q.id] for q in questions}
@@ -457,7 +457,7 @@ def unit_table(survey, confidence, method, min_cell, promotions, unit: str, pops
     weigh = unit == "respondent"
     tallies = group_tallies(survey, promotions, unit)
     rows = []
-    for group in GROUPS:
+    for group in INDICATOR_GROUPS:
         for question in group_questions(survey, group):
             rows.extend(question_rows(tallies[group][question.id], question, group, weigh, pops))
     table = assemble(rows)
@@ -494,7 +494,7 @@ def combined_share(
     question = question_of(survey, group, question_id)
     columns = option_indices(question, options)
     counts = None
-    for source in ("eig", "mentor") if group == "both" else (group,):
+    for source in MEMBERS[group]:
         frame = restrict(survey.frames[source], promotion)
         answered, chosen = answer_matrix(frame, question)
         codes, strata = stratify(frame, source)
@@ -539,7 +539,7 @@ def scale_means(survey, confidence: float = 0.95, promotions=None, min_cell: int
     """
     check_confidence(confidence)
     rows = []
-    for group in GROUPS:
+    for group in INDICATOR_GROUPS:
         questions = [q for q in group_questions(survey, group) if q.type == "scale"]
         if not questions:
             continue

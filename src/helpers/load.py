@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR
-from helpers.codebook import GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
+from helpers.codebook import GROUP_NAMES, GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
 from helpers.headcounts import BASE_PROMOTIONS, populations
 from helpers.mapping import (
     IGNORE,
@@ -48,7 +48,6 @@ DATASET_FILE = "DATASET.yaml"
 #: Kinds of data set (see :func:`dataset_kind`): synthetic and calibrated on the paper's
 #: charts (``calibrated_to:`` names the paper), other synthetic data, real answers.
 KINDS = ("calibrated", "synthetic", "real")
-GROUP_LABELS = {"eig": "EIG", "mentor": "mentors"}
 TRUE_CELLS = {"1", "1.0", "oui", "yes", "y", "vrai", "true", "x"}
 FALSE_CELLS = {"0", "0.0", "non", "no", "n", "faux", "false"}
 #: Between the labels of a multiple-choice answer held in one cell.
@@ -366,7 +365,7 @@ def read_table(path: Path, gm: GroupMapping | None = None,
 
 def find_file(data_dir: Path, group: str, gm: GroupMapping | None = None) -> tuple[Path | None, list[Problem]]:
     """The export of one group: the mapping's ``file:``, else ``<group>.csv|tsv|txt|xlsx|sav``."""
-    who = GROUP_LABELS[group]
+    who = GROUP_NAMES[group]
     if gm is not None and gm.file:
         path = data_dir / gm.file
         if path.is_file():

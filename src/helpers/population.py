@@ -11,11 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import fmt
+from helpers.codebook import GROUP_NAMES
 from helpers.headcounts import populations
 
-GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
-#: Group names inside a French sentence.
-IN_SENTENCE = {"eig": "EIG", "mentor": "mentors"}
 
 
 def response_rates(frames: dict[str, pd.DataFrame], pops: dict | None = None) -> pd.DataFrame:
@@ -86,7 +84,7 @@ def representation_summary(frames: dict[str, pd.DataFrame], pops: dict | None = 
     lines = []
     for group in frames:
         part = rep[rep["group"] == group] if not rep.empty else rep
-        name = IN_SENTENCE.get(group, group)
+        name = GROUP_NAMES[group]
         if part.empty:
             lines.append(f"Aucun répondant parmi les {name} des promotions retenues.")
             continue

@@ -9,14 +9,14 @@ skills, published source code, and rosters to set beside the paper's counts.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.fmt import num, promotions_words, signed
+from helpers.fmt import num, promotions_words, round_half_up, signed
 from helpers.headcounts import PROGRAMME_CSV
 from helpers.intervals import proportion_interval
 
@@ -156,7 +156,7 @@ def budget_checks(table: pd.DataFrame) -> list[dict]:
 
 
 def _whole(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP))
+    return int(round_half_up(value))
 
 
 def composition_checks(table: pd.DataFrame) -> list[dict]:
@@ -174,7 +174,7 @@ def composition_checks(table: pd.DataFrame) -> list[dict]:
             published = cell(table, indicator_id, promotion)
             implied = published * head / 100
             k = _whole(implied)
-            recomputed = round(100 * k / head, 1)
+            recomputed = float(round_half_up(100 * k / head, 1))
             tolerance = rounding_tolerance(100 * k / head, published)
             detail = (f"{num(published, digits(published))} % de {num(head)} EIG = {num(implied, 2)}, "
                       f"soit {k} EIG = {num(recomputed, 1)} % : {_gap_text(recomputed, published, 1, tolerance)}")
