@@ -39,7 +39,7 @@ from helpers.cache import fingerprint, memoized, survey_digest
 from helpers.codebook import INDICATOR_GROUPS, MEMBERS, Question, poolable
 from helpers.disclosure import protect, suppress
 from helpers.headcounts import populations
-from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
+from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
 from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
@@ -53,7 +53,6 @@ COLUMNS = [
     "question_id", "option", "group", "subgroup", "weighting", "base", "count",
     "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", "suppression", *NONRESPONSE_COLUMNS,
 ]  # fmt: skip
-MEAN_COLUMNS = ["question_id", "group", "subgroup", "n", "mean", "ci_low", "ci_high", "suppressed"]
 
 
 # ---- answers as matrices ----------------------------------------------------
@@ -526,46 +525,6 @@ def combined_share(
         "nr_low": nr_low,
         "nr_high": nr_high,
     }
-
-
-def scale_means(survey, confidence: float = 0.95, promotions=None, min_cell: int = 3) -> pd.DataFrame:
-    """Mean of each scale (secondary reading), with a Student t interval.
-
-    Treats the ordinal levels as equally spaced scores, which the shares do not
-    assume: quote a mean only beside the distribution. The interval is
-    mean ± t(n-1)·s/√n, clipped to the scale (a t interval on a few bounded
-    answers can overshoot it). Promotion rows with fewer than ``min_cell``
-    answers are suppressed (mean and interval NaN).
-    """
-    check_confidence(confidence)
-    rows = []
-    for group in INDICATOR_GROUPS:
-        questions = [q for q in group_questions(survey, group) if q.type == "scale"]
-        if not questions:
-            continue
-        frame = group_frame(survey, group, promotions)
-        promotion = frame["promotion"]
-        breakdown = [("all", np.ones(len(frame), bool))] + [
-            (f"promotion={p}", (promotion == p).fillna(False).to_numpy(bool))
-            for p in sorted(int(p) for p in promotion.dropna().unique())
-        ]
-        for question in questions:
-            scores = scale_scores(categorical(frame, question))
-            for name, mask in breakdown:
-                rows.append(mean_row(question, group, name, scores[mask], confidence, name != "all", min_cell))
-    return pd.DataFrame(rows, columns=MEAN_COLUMNS)
-
-
-def mean_row(question: Question, group: str, subgroup: str, values, confidence, breakdown: bool, min_cell: int) -> dict:
-    n = int((~np.isnan(values)).sum())
-    mean, low, high = mean_interval(values, confidence)
-    low, high = np.clip([low, high], question.scale_min, question.scale_max)
-    hidden = breakdown and n < min_cell
-    return {
-        "question_id": question.id, "group": group, "subgroup": subgroup, "n": n,
-        "mean": np.nan if hidden else mean, "ci_low": np.nan if hidden else low,
-        "ci_high": np.nan if hidden else high, "suppressed": hidden,
-    }  # fmt: skip
 
 
 def scale_scores(column: pd.Series) -> np.ndarray:
