@@ -5,6 +5,9 @@ drops it in ``data/raw/`` gets the full list of fixes at once (file, row as
 shown by a spreadsheet, column, bad value, what was expected) instead of a
 traceback or of silently wrong percentages. Harmless variants are accepted
 with a warning line. ``python -m helpers validate DATA_DIR`` writes nothing.
+
+The checks run while ``load`` reads the exports (it collects every problem
+before refusing); this module sits above it and reports them.
 """
 
 from __future__ import annotations
