@@ -19,8 +19,8 @@ from helpers import fmt
 from helpers.codebook import GROUP_NAMES
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
-from helpers.indicators import challenges_known, indicator_tables, question_of, restrict
 from helpers.headcounts import populations
+from helpers.indicators import challenges_known, indicator_tables, question_of, restrict
 from helpers.load import load_survey
 from helpers.population import (
     answers_per_challenge,

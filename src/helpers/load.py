@@ -41,7 +41,7 @@ from helpers.mapping import (
 )
 from helpers.problems import DataError, ImportSummary, Problem, printable
 
-__all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "norm", "read_metadata", "read_table"]
+__all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "read_metadata", "read_table"]
 
 #: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 DATASET_FILE = "DATASET.yaml"
