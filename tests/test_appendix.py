@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import SAMPLE_DIR
-from helpers.appendix import Appendix, resolve
+from helpers.appendix import Appendix
+from helpers.params import resolve
 
 
 @pytest.fixture(scope="module")

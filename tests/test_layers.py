@@ -86,6 +86,33 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def passed_through(source: str) -> set[str]:
+    """Names a module imports from another module of the package without defining them itself."""
+    defined, imported = set(), set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                defined.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpers."):
+            imported.update(a.asname or a.name for a in node.names)
+    return imported - defined
+
+
+def second_hand_imports(files, package=PACKAGE) -> list[str]:
+    """``from helpers.x import name`` where ``x`` only imported ``name``: one definition, one import path."""
+    through = {path.stem: passed_through(path.read_text(encoding="utf-8")) for path in package.glob("*.py")}
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpers."):
+                module = node.module.split(".")[1]
+                found += [f"{path.name}:{node.lineno}: {a.name} from helpers.{module}"
+                          for a in node.names if a.name in through.get(module, ())]
+    return found
+
+
 GRAPH = import_graph()
 LAYERS = declared_layers(ARCHITECTURE.read_text(encoding="utf-8"))
 
@@ -103,6 +130,11 @@ def test_no_module_imports_a_higher_layer():
 
 def test_no_import_cycle():
     assert cycles(GRAPH) == []
+
+
+def test_every_name_is_imported_from_where_it_is_defined():
+    files = sorted(PACKAGE.glob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
+    assert second_hand_imports(files) == []
 
 
 # ---- the checks themselves, on hand-written graphs and sources --------------------------
@@ -124,3 +156,11 @@ def test_cycles_are_found():
 def test_layer_table_is_read_in_row_order():
     text = "## Layers\n\n| layer | modules |\n|---|---|\n| 1. base | `a` `b` |\n| 2. top | `c` |\n\n## Next\n| 3. x | `z` |\n"
     assert declared_layers(text) == {"a": 1, "b": 1, "c": 2}
+
+
+def test_a_second_hand_import_is_found(tmp_path):
+    (tmp_path / "low.py").write_text("X = 1\n")
+    (tmp_path / "mid.py").write_text("from helpers.low import X\nY = X\n")
+    user = tmp_path / "user.py"
+    user.write_text("from helpers.mid import X, Y\nfrom helpers.low import X\n")
+    assert second_hand_imports([user], tmp_path) == ["user.py:1: X from helpers.mid"]

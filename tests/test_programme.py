@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from helpers.fmt import signed
 from helpers.headcounts import populations
 from helpers.intervals import proportion_interval
 from helpers.programme import (
@@ -12,7 +13,6 @@ from helpers.programme import (
     programme_table,
     rounding_tolerance,
     roster_gap,
-    signed,
     skills_mix,
     source_code_share,
     table_checks,
