@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.cache import fingerprint, memoized, survey_digest
-from helpers.codebook import INDICATOR_GROUPS, MEMBERS, Question, poolable
+from helpers.codebook import GROUPS, INDICATOR_GROUPS, MEMBERS, Question, poolable
 from helpers.disclosure import protect, suppress
 from helpers.headcounts import populations
 from helpers.intervals import check_confidence, check_method, proportion_interval
@@ -116,7 +116,7 @@ def group_frame(survey, group: str, promotions=None) -> pd.DataFrame:
     shared = ["respondent_id", "promotion", "defi"]
     for qid in poolable(survey.codebooks):
         shared.extend(survey.codebooks["eig"][qid].columns)
-    parts = [restrict(survey.frames[g], promotions)[shared] for g in ("eig", "mentor")]
+    parts = [restrict(survey.frames[g], promotions)[shared] for g in MEMBERS["both"]]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -371,7 +371,7 @@ def add_intervals(table: pd.DataFrame, confidence: float, method: str, populatio
 def disclosure_flags(table: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarray]:
     """Per row: option of an exclusive question (sums to the base); one of a scale's top-2 levels."""
     exclusive, top = set(), set()
-    for group in ("eig", "mentor"):
+    for group in GROUPS:
         for q in survey.codebooks[group]:
             label = "both" if group == "eig" else None
             for g in filter(None, (group, label)):

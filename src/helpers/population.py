@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import fmt
-from helpers.codebook import GROUP_NAMES
+from helpers.codebook import GROUP_NAMES, GROUPS
 from helpers.headcounts import populations
 
 
@@ -114,7 +114,7 @@ def precision_summary(table: pd.DataFrame, confidence: float = 0.95) -> str:
     """What the bases of this run allow, in French: how far one answer moves a share, how wide the
     intervals of whole-group shares are (unweighted rows of the indicator table, ``base > 0``)."""
     rows = table[(table["subgroup"] == "all") & (table["weighting"] == "none")
-                 & table["group"].isin(["eig", "mentor"]) & (table["base"] > 0) & (table["option"] != "top2")]
+                 & table["group"].isin(GROUPS) & (table["base"] > 0) & (table["option"] != "top2")]
     if rows.empty:
         return "Aucune question n'a reçu de réponse dans les données de cette exécution."
     low, high = int(rows["base"].min()), int(rows["base"].max())
