@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import SAMPLE_DIR
-from helpers.appendix import Appendix, resolve
+from helpers.appendix import Appendix
+from helpers.params import resolve
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,24 @@ def test_precision_and_representation_sentences_follow_the_data(tmp_path):
             "72\u202f% de la population), la promotion 1 la moins représentée") in app.representation_summary().html
     only2 = Appendix(SAMPLE_DIR, tmp_path, promotions=[2]).representation_summary().html
     assert "appartiennent tous à la promotion 2" in only2 and "plus représentée" not in only2
+
+
+def test_question_of_both_groups_refuses_what_indicators_refuse(app):
+    """``Appendix.question(…, "both")`` is ``indicators.question_of``: a pooled question, or an error."""
+    from helpers.codebook import poolable
+    from helpers.indicators import question_of
+
+    pooled = sorted(poolable(app.codebooks))
+    eig_only = next(q.id for q in app.codebooks["eig"] if q.id not in pooled)
+    assert app.question(pooled[0], "both") is question_of(app.survey, "both", pooled[0])
+    with pytest.raises(ValueError, match="not asked identically"):
+        question_of(app.survey, "both", eig_only)
+    with pytest.raises(ValueError, match="not asked identically"):
+        app.question(eig_only, "both")
+
+
+def test_frames_keep_the_run_promotions_only(tmp_path):
+    app = Appendix(SAMPLE_DIR, tmp_path, promotions=[2])
+    assert all(set(frame["promotion"].dropna()) <= {2} for frame in app.frames.values())
+    assert sum(len(f) for f in app.frames.values()) == sum(
+        int((f["promotion"] == 2).sum()) for f in app.survey.frames.values())

@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from helpers import SAMPLE_DIR
 from helpers import indicators as ind
 from helpers.audit import AuditError, audit, check, required_span
 from helpers.codebook import load_codebooks
 from helpers.load import load_survey
 from helpers.nonresponse import add_bounds
-from helpers.programme import populations
+from helpers.headcounts import populations
 from helpers.sample import to_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 POPS = {("eig", 1): 11, ("eig", 2): 28, ("eig", 3): 32}
 
 

@@ -31,12 +31,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from conftest import ROOT
 from helpers import SAMPLE_DIR
 from helpers.codebook import load_codebooks
 from helpers.load import load_survey
-from helpers.programme import populations
+from helpers.headcounts import populations
 
-ROOT = Path(__file__).resolve().parents[1]
 CODEBOOKS = load_codebooks()
 
 

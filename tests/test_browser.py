@@ -15,11 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from test_render import NOTEBOOKS, build_report
+from conftest import ROOT
 
 # The "make" pages are the session's full report (fetched by name below): run where it is built.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("full-report")]
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

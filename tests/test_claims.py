@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from helpers import DATA_DIR, SAMPLE_DIR
+from helpers.codebook import MEMBERS
 from helpers.claims import (
     CLAIMS_YAML,
     COLUMNS,
@@ -43,7 +44,6 @@ from helpers.programme import partial_sums, programme_table
 CLAIMS = load_claims()
 PER_PAGE = pd.read_csv(DATA_DIR / "published" / "claims-per-page.csv")
 NOT_CLAIMS = pd.read_csv(DATA_DIR / "published" / "not-claims.csv")
-GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
 def pct(k, n):
@@ -170,7 +170,7 @@ def test_registry_points_to_existing_questions_and_options(codebooks):
     for claim in CLAIMS:
         if claim["expression"] == "not_computable" or claim.get("source", "survey") != "survey":
             continue
-        for group in GROUPS[claim["group"]]:
+        for group in MEMBERS[claim["group"]]:
             codebook = codebooks[group]
             if claim["expression"] == "ranking" and "question_id" not in claim:
                 questions = [codebook[q] for q in claim["items"]]
@@ -205,7 +205,7 @@ def test_codebook_claim_links_exist_in_the_registry(codebooks):
             for claim_id in question.claims:
                 assert claim_id in by_id, claim_id
                 assert by_id[claim_id]["question_id"] == question.id
-                assert group in GROUPS[by_id[claim_id]["group"]]
+                assert group in MEMBERS[by_id[claim_id]["group"]]
 
 
 def test_entries_per_page_match_the_reading_of_the_text():

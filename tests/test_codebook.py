@@ -8,18 +8,17 @@ import yaml
 
 from helpers import CODEBOOK_DIR, DATA_DIR
 from helpers.claims import load_claims
-from helpers.codebook import TYPES, CodebookError, load_codebook, poolable
+from helpers.codebook import MEMBERS, TYPES, CodebookError, load_codebook, poolable
 
 FIGURES = pd.read_csv(DATA_DIR / "published" / "figures.csv", dtype=str)
 SURVEY_CLAIMS = [c for c in load_claims() if c.get("question_id")]
-GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
 def test_every_chart_maps_to_codebook_questions(codebooks):
     charted = {q.figure for cb in codebooks.values() for q in cb if q.figure}
     assert charted == set(FIGURES.figure_id)
     for row in FIGURES.itertuples():
-        for group in GROUPS[row.group]:
+        for group in MEMBERS[row.group]:
             question = codebooks[group][row.question_id]
             assert question.figure == row.figure_id
             assert row.option in (question.codes if question.type != "scale" else map(str, question.levels))
@@ -50,7 +49,7 @@ def test_every_quoted_statement_maps_to_a_question(codebooks):
     """Each survey statement of the claims registry names codebook questions and options."""
     assert SURVEY_CLAIMS
     for claim in SURVEY_CLAIMS:
-        for group in GROUPS[claim["group"]]:
+        for group in MEMBERS[claim["group"]]:
             question = codebooks[group][claim["question_id"]]
             known = set(question.codes) | {str(level) for level in question.levels}
             assert {str(o) for o in claim.get("options", [])} <= known, claim["id"]
@@ -77,7 +76,7 @@ def test_codebook_has_substance(codebooks):
 def test_scale_end_labels_are_the_published_ones(codebooks):
     """Scale option labels ('0 - peu d'importance'…) are the charts' category labels."""
     for row in FIGURES.itertuples():
-        question = codebooks[GROUPS[row.group][0]][row.question_id]
+        question = codebooks[MEMBERS[row.group][0]][row.question_id]
         if question.type == "scale":
             assert question.label(row.option) == row.category
 

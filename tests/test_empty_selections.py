@@ -15,12 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import make
+from conftest import ROOT, make
 from helpers import SAMPLE_DIR
 from helpers.appendix import Appendix
 from helpers.population import representation
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def cut(tmp_path: Path, keep) -> Path:

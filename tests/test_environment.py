@@ -3,9 +3,8 @@
 import importlib.util
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _sync_module():

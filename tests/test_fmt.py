@@ -118,3 +118,16 @@ def test_parameters_in_french_words():
 ])
 def test_promotions_words(promotions, article, expected):
     assert fmt.promotions_words(promotions, article) == expected
+
+
+@pytest.mark.parametrize(("value", "digits", "scale", "expected"), [
+    (14.5, 0, 0, "15"),        # a half goes up, where round() gives 14
+    (0.145, 2, 0, "0.15"),     # the decimal value of the float, not 0.14499999…
+    (0.145, 0, 2, "15"),       # a share as a whole percentage
+    (-2.5, 0, 0, "-3"),        # away from zero, as by hand
+    (2.4999, 0, 0, "2"),
+])
+def test_round_half_up_is_the_rounding_done_by_hand(value, digits, scale, expected):
+    from decimal import Decimal
+
+    assert fmt.round_half_up(value, digits, scale) == Decimal(expected)

@@ -30,7 +30,8 @@ from openpyxl import Workbook
 from helpers import SAMPLE_DIR
 from helpers.indicators import indicator_table
 from helpers.load import load_survey
-from helpers.validate import DataError, main
+from helpers.problems import DataError
+from helpers.validate import main
 
 
 @pytest.fixture(scope="module")

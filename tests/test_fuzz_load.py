@@ -18,10 +18,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers import SAMPLE_DIR
+from helpers.codebook import GROUPS
 from helpers.load import Survey, load_survey
-from helpers.validate import DataError
+from helpers.problems import DataError
 
-GROUPS = ("eig", "mentor")
 ORIGINAL = {g: (SAMPLE_DIR / f"{g}.csv").read_bytes() for g in GROUPS}
 CELLS = {g: list(csv.reader(io.StringIO(ORIGINAL[g].decode("utf-8"), newline=""))) for g in GROUPS}
 #: One load costs about half a second: half the profile's examples (20 by default).

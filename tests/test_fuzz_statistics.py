@@ -19,7 +19,7 @@ from helpers.cache import CACHE_ENV
 from helpers.codebook import poolable
 from helpers.indicators import EXCLUSIVE, indicator_table
 from helpers.intervals import proportion_interval
-from helpers.programme import populations
+from helpers.headcounts import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
 

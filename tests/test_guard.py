@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from helpers import guard
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_nothing_under_data_raw_is_tracked():

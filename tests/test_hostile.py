@@ -36,13 +36,13 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 from helpers import SAMPLE_DIR, outputs
 from helpers.appendix import Appendix
 from helpers.indicators import indicator_table
 from helpers.load import load_survey
-from helpers.validate import DataError
+from helpers.problems import DataError
 
-ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "work_arrangements_why"
 LONG = ("Réponse très longue, avec <b>du gras</b> & des « guillemets » ; " * 2000)[:99_999] + "."
 HOSTILE = {

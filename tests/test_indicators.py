@@ -15,7 +15,6 @@ from helpers.indicators import (
     combined_share,
     defi_votes,
     indicator_table,
-    scale_means,
 )
 from helpers.intervals import proportion_interval
 
@@ -330,17 +329,6 @@ def test_combined_share_weighted_matches_the_table(open_table):
         combined_share(SURVEY, "contact", "maybe")
     with pytest.raises(ValueError, match="both groups"):
         combined_share(SURVEY, "sat", [3, 4], group="both")
-
-
-def test_scale_means_t_interval():
-    means = scale_means(SURVEY).set_index(["question_id", "group", "subgroup"])
-    # promotion 1 sat: 4, 3, 4, 2 → mean 3.25, s = 0.957427, t(0.975, 3) = 3.182446
-    # half = 3.182446·0.957427/2 = 1.523481 → [1.7265, 4.7735] clipped to the 0–4 scale
-    p1 = means.loc[("sat", "eig", "promotion=1")]
-    assert (p1["n"], p1["mean"]) == (4, pytest.approx(3.25))
-    assert (p1["ci_low"], p1["ci_high"]) == pytest.approx((1.7265, 4.0), abs=5e-5)
-    assert means.loc[("sat", "eig", "all")]["n"] == 19
-    assert ("status", "mentor", "all") not in means.index
 
 
 # ---- the synthetic sample reproduces the paper's charts ------------------------

@@ -21,7 +21,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from helpers.intervals import mean_interval, proportion_interval
+from helpers.intervals import proportion_interval
 
 
 def binomial_tail(x: int, n: int, p: float, upper: bool) -> float:
@@ -75,13 +75,6 @@ def test_arrays_and_empty_base():
     low, high = proportion_interval(np.array([12, 0]), np.array([21, 0]))
     assert low[0] == pytest.approx(0.3655, abs=5e-5)
     assert np.isnan(low[1]) and np.isnan(high[1])
-
-
-def test_mean_t_interval_by_hand():
-    # values 3, 4, 5, 4: mean 4, s = √(2/3) = 0.816497, t(0.975, 3) = 3.182446
-    # half-width = 3.182446 · 0.816497 / 2 = 1.299217
-    mean, low, high = mean_interval([3, 4, 5, 4, np.nan])
-    assert (mean, low, high) == pytest.approx((4.0, 2.7008, 5.2992), abs=5e-5)
 
 
 def test_bounds_are_exact_at_zero_and_at_the_base():

@@ -6,14 +6,12 @@ The full build is done once per session (module fixture) into a temporary OUT;
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import make
+from conftest import ROOT, make
 from helpers.manifest import differences, manifest
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 pytestmark = pytest.mark.slow
 

@@ -14,12 +14,13 @@ import pytest
 import yaml
 from export_shapes import google_forms, limesurvey_codes
 
+from conftest import ROOT
 from helpers.indicators import indicator_table
 from helpers.load import load_survey
-from helpers.mapping import load_mapping, suggest
-from helpers.validate import DataError
+from helpers.mapping import load_mapping
+from helpers.problems import DataError
+from helpers.suggest import suggest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _digests(folder: Path) -> dict[str, str]:

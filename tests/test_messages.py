@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
-
 import pytest
 
-SOURCES = [Path(__file__).resolve().parents[1] / "src" / "helpers" / name
-           for name in ("load.py", "validate.py", "mapping.py")]
+from conftest import ROOT
+
+SOURCES = [ROOT / "src" / "helpers" / name
+           for name in ("problems.py", "load.py", "validate.py", "mapping.py", "suggest.py")]
 #: Call names whose string arguments are shown to the user.
 CALLS = {"Problem", "problem"}
 KEYWORDS = {"hint", "expected"}

@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import make
+from conftest import ROOT, make
 from helpers import SAMPLE_DIR, params
 from helpers.params import ParameterError, RunParams
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 #: What the paper's programme table knows (data/programme/programme.csv): promotions 1 to 3.
 KNOWN = (1, 2, 3)

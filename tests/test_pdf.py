@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 import pdfcheck
 from conftest import MAKE_ENV, ROOT
-from helpers import render
+from helpers import origin, render
 from helpers.published import paper_reference
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ def test_no_alt_text_is_printed_but_every_one_is_in_the_structure_tree(full_repo
 def test_title_page_cites_the_paper_and_gives_commit_date_and_licences(book):
     first = " ".join(PdfReader(book).pages[0].extract_text().split())
     paper = paper_reference()
-    commit, _ = render.git_state()
+    commit, _ = origin.git_state()
     run_date = datetime.fromtimestamp(int(MAKE_ENV["SOURCE_DATE_EPOCH"]), tz=timezone.utc).date()
     for fragment in (f"« {paper.title} »", paper.publisher, paper.date, commit, run_date.isoformat(),
                      "licence MIT", "Licence Ouverte 2.0"):

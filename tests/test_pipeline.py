@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import ROOT
 from helpers import pipeline
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 from helpers import SAMPLE_DIR
 from helpers.appendix import Appendix
 from helpers.codebook import load_codebooks
@@ -32,9 +33,8 @@ from helpers.figures import Sentence
 from helpers.indicators import indicator_table, indicator_tables
 from helpers.load import load_survey
 from helpers.pipeline import parse_params
-from helpers.programme import populations
+from helpers.headcounts import populations
 
-ROOT = Path(__file__).resolve().parents[1]
 CODEBOOKS = load_codebooks()
 FREE_TEXT = [(g, q.id) for g in ("eig", "mentor") for q in CODEBOOKS[g] if q.type == "free_text"]
 MASKED = "masqué"

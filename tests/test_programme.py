@@ -3,16 +3,16 @@
 import pandas as pd
 import pytest
 
+from helpers.fmt import signed
+from helpers.headcounts import populations
 from helpers.intervals import proportion_interval
 from helpers.programme import (
     challenges,
     defis_table,
     digits,
-    populations,
     programme_table,
     rounding_tolerance,
     roster_gap,
-    signed,
     skills_mix,
     source_code_share,
     table_checks,

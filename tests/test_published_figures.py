@@ -6,19 +6,19 @@ import pandas as pd
 import pytest
 
 from helpers import DATA_DIR
+from helpers.codebook import MEMBERS
 
 FIGURES = pd.read_csv(DATA_DIR / "published" / "figures.csv", dtype={"option": str, "value": str})
-GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
 def answers(survey, group: str, question_id: str) -> pd.DataFrame:
     """The question's tidy columns over the chart's group (both groups stacked when pooled)."""
-    question = survey.codebooks[GROUPS[group][0]][question_id]
-    return pd.concat([survey.frames[g][list(question.columns)] for g in GROUPS[group]], ignore_index=True)
+    question = survey.codebooks[MEMBERS[group][0]][question_id]
+    return pd.concat([survey.frames[g][list(question.columns)] for g in MEMBERS[group]], ignore_index=True)
 
 
 def count(survey, group: str, question_id: str, option: str) -> int:
-    question = survey.codebooks[GROUPS[group][0]][question_id]
+    question = survey.codebooks[MEMBERS[group][0]][question_id]
     data = answers(survey, group, question_id)
     if question.type == "multi":
         return int(data[f"{question_id}__{option}"].sum())
@@ -53,7 +53,7 @@ def test_chart_has_the_published_categories_only(sample, codebooks, figure_id):
     """Options a chart does not show are never chosen, so the charts have the same categories."""
     chart = FIGURES[FIGURES.figure_id == figure_id]
     for (group, question_id), rows in chart.groupby(["group", "question_id"]):
-        question = codebooks[GROUPS[group][0]][question_id]
+        question = codebooks[MEMBERS[group][0]][question_id]
         assert question.figure == figure_id
         if question.item is not None:
             assert set(rows.series) == {question.item}
@@ -66,4 +66,4 @@ def test_chart_has_the_published_categories_only(sample, codebooks, figure_id):
 def test_every_chart_of_the_paper_is_compiled():
     assert sorted(FIGURES.figure_id.unique()) == [f"fig{n:02d}" for n in range(1, 24)]
     assert FIGURES.source.str.contains("working paper, juin 2019").all()
-    assert set(FIGURES.group) <= set(GROUPS)
+    assert set(FIGURES.group) <= set(MEMBERS)

@@ -17,11 +17,12 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 import pdfcheck
-from helpers import render
+from helpers import origin, render
+from helpers.load import is_synthetic
 from helpers.manifest import RUN_DATE
 
-ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = (
     "## Réponse libre\n\n"
     "<script>alert('xss')</script> et [un lien](javascript:alert(1)) "
@@ -177,7 +178,7 @@ def test_every_figure_is_embedded_with_its_caption_and_data_table(built, view):
 
 
 def test_footer_has_commit_fingerprints_parameters_versions_and_date(built):
-    commit, dirty = render.git_state()
+    commit, dirty = origin.git_state()
     digests = {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(built["data"].iterdir())}
     for path in pages(built["report"]):
         footer = soup_of(path).find("footer", class_="page-footer")
@@ -345,7 +346,7 @@ def test_parameters_come_from_the_injected_cell_without_papermill_metadata(built
 def test_is_synthetic_reads_dataset_yaml(tmp_path, content, expected):
     if content is not None:
         (tmp_path / "DATASET.yaml").write_text(content, encoding="utf-8")
-    assert render.is_synthetic(tmp_path) is expected
+    assert is_synthetic(tmp_path) is expected
 
 
 def test_run_date_follows_source_date_epoch(monkeypatch):
@@ -410,7 +411,7 @@ def test_pdf_title_page_cites_the_paper_with_commit_date_and_licences(pdf):
     from helpers.published import paper_reference
 
     first = " ".join(pdf.pages[0].extract_text().split())
-    commit, _ = render.git_state()
+    commit, _ = origin.git_state()
     paper = paper_reference()
     for fragment in (render.SITE_TITLE, "Données synthétiques", f"« {paper.title} »", paper.date, paper.publisher,
                      commit, date.today().isoformat(), "licence MIT", "Licence Ouverte 2.0"):

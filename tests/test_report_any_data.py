@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from datasets import SIZES, TWICE, UNANSWERED
 from helpers import fmt, render
 from helpers.codebook import load_codebooks
-from helpers.programme import populations
+from helpers.headcounts import populations
 from reader_pages import forbidden_in, reader_pages, reader_text
 
 slow = pytest.mark.slow

@@ -10,9 +10,10 @@ import yaml
 
 from helpers import SAMPLE_DIR
 from helpers import sample as sample_module
+from helpers.codebook import MEMBERS
 from helpers.claims import load_claims
+from helpers.headcounts import populations
 from helpers.load import is_synthetic
-from helpers.programme import populations
 
 CLAIMS = {c["id"]: c for c in load_claims()}
 QUALIFIERS = {"lower_bound": "plus de", "upper_bound": "moins de", "majority": "plus de"}
@@ -31,7 +32,6 @@ def _target(claim_id: str) -> SimpleNamespace:
 
 
 TARGETS = [_target(i) for i in yaml.safe_load((SAMPLE_DIR / "calibration.yaml").read_text())["text_targets"]]
-GROUPS = {"eig": ("eig",), "mentor": ("mentor",), "both": ("eig", "mentor")}
 
 
 def test_regenerates_identical_bytes(tmp_path):
@@ -77,8 +77,8 @@ def test_skip_logic_respected(sample):
 
 
 def _share(sample, row) -> tuple[int, int]:
-    question = sample.codebooks[GROUPS[row.group][0]][row.question_id]
-    frames = [sample.frames[g] for g in GROUPS[row.group]]
+    question = sample.codebooks[MEMBERS[row.group][0]][row.question_id]
+    frames = [sample.frames[g] for g in MEMBERS[row.group]]
     data = pd.concat(frames, ignore_index=True)
     if row.subgroup != "all":
         data = data[data.promotion == int(row.subgroup.split("=")[1])]

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from helpers import SAMPLE_DIR
-from helpers.validate import GENERIC_HINT, Problem, main
+from helpers.problems import GENERIC_HINT, Problem
+from helpers.validate import main
 
 
 @pytest.fixture

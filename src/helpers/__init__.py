@@ -1,8 +1,8 @@
 """Reproducible appendices of the EIG impact working paper (2019).
 
-The package is layered: ``codebook`` → ``load``/``validate`` → ``indicators``
-(with ``intervals``, ``weighting``, ``disclosure``, ``compare``) → ``figures``,
-``claims`` (with ``granularity``), ``programme`` → ``render``. Lower layers never import higher ones.
+The package is layered (foundations → reading → statistics → presentation → entry
+points; the table of docs/architecture.md, checked by tests/test_layers.py): lower
+layers never import higher ones, and no import cycle exists.
 """
 
 from pathlib import Path

@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import fmt
+from helpers.codebook import GROUP_NAMES
 from helpers.compare import compare_shares
 from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
-from helpers.indicators import challenges_known, indicator_tables
+from helpers.headcounts import populations
+from helpers.indicators import challenges_known, indicator_tables, question_of, restrict
 from helpers.load import load_survey
 from helpers.population import (
     answers_per_challenge,
@@ -28,10 +30,8 @@ from helpers.population import (
     response_rates,
 )
 from helpers.params import RunParams, resolve
-from helpers.programme import populations
 from helpers.published import READINGS, chart_check, published_figures
 
-GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
 #: A chart gets its weighted reading beside it when weighting moves a share by this much.
 WEIGHTING_GAP = 0.02
 
@@ -146,13 +146,11 @@ class Appendix:
     @cached_property
     def frames(self) -> dict[str, pd.DataFrame]:
         """Respondent frames restricted to the promotions of this run."""
-        if not self.promotions:
-            return dict(self.survey.frames)
-        return {g: f[f["promotion"].isin(self.promotions)] for g, f in self.survey.frames.items()}
+        return {g: restrict(f, self.promotions or None) for g, f in self.survey.frames.items()}
 
     def question(self, question_id: str, group: str = "eig"):
-        codebook = self.codebooks["eig" if group == "both" else group]
-        return codebook[question_id]
+        """The question as ``group`` was asked it; ``both`` only for a question pooled across groups."""
+        return question_of(self.survey, group, question_id)
 
     def questions(self, question_ids, group: str = "eig") -> list:
         """One id or a list of ids → their Question objects in ``group``'s codebook."""

@@ -61,6 +61,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from helpers.codebook import MEMBERS
+
 EXCLUSIVE = ("scale", "single", "yes_no", "yes_no_dk")
 WITNESSES = 4  # optimisations in random directions before the per-cell ones
 DIGITS = 6  # significant digits of a float in the published CSV (helpers.outputs.write_csv)
@@ -158,7 +160,7 @@ def link_units(family: Family, strata: dict, options: list[str]) -> None:
     for (unit, group), bases in strata.items():
         if unit != "defi":
             continue
-        sources = ("eig", "mentor") if group == "both" else (group,)
+        sources = MEMBERS[group]
         for stratum, base in bases.items():
             people = [strata.get(("respondent", g), {}).get(stratum) for g in sources]
             if None in people or sum(people) != base:
@@ -172,7 +174,7 @@ def link_units(family: Family, strata: dict, options: list[str]) -> None:
 
 def row_form(family: Family, strata: dict, unit: str, position, row, pops: dict) -> dict:
     """One published row as a linear form over the family's unknowns."""
-    groups = ("eig", "mentor") if unit == "respondent" and row.group == "both" else (row.group,)
+    groups = MEMBERS[row.group] if unit == "respondent" else (row.group,)
     options = family.top2 if row.option == "top2" else (row.option,)
     cells = []  # (group, stratum)
     for g in groups:
@@ -448,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m helpers audit --tables OUT/tables --min-cell 3``: audit the published CSVs."""
     from helpers import outputs
     from helpers.codebook import load_codebooks
-    from helpers.programme import populations
+    from helpers.headcounts import populations
 
     parser = argparse.ArgumentParser(prog="python -m helpers audit", description=__doc__.splitlines()[0])
     parser.add_argument("--tables", required=True, type=Path, help="directory holding indicators*.csv")

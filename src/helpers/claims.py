@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -30,7 +30,8 @@ import pandas as pd
 import yaml
 
 from helpers import DATA_DIR
-from helpers.fmt import num, signed
+from helpers.codebook import GROUP_NAMES, INDICATOR_GROUPS, MEMBERS
+from helpers.fmt import num, round_half_up, signed
 from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
 from helpers.indicators import combined_share, indicator_tables, restrict
@@ -70,7 +71,8 @@ VERDICT_LABELS = {
                                 "calibré l'a inventée pour s'accorder au texte, la vérifier ne prouverait rien"),
 }
 VERDICTS = tuple(VERDICT_LABELS)
-GROUPS = ("eig", "mentor", "both", "programme")
+#: Whom a claim is about: an indicator group, or the programme (its table, not the survey).
+CLAIM_GROUPS = (*INDICATOR_GROUPS, "programme")
 SOURCES = ("survey", "respondents", "programme", "defis", "promotions")
 MEASURES = ("share", "missing", "min", "max", "mentions")
 DEFIS_MEASURES = ("source_code", "n_eig_listed", "n_mentors_listed")
@@ -132,14 +134,9 @@ def verdict_label(code: str) -> str:
 # ---- the rules, one pure function per expression ---------------------------------------
 
 
-def round_half_up(value: float, places: int = 0) -> float:
-    """Rounding as done by hand (14,5 → 15), on the decimal value of the float."""
-    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
-
-
 def rule_exact(recomputed: float, published: float) -> bool:
     """"X %": the recomputed value rounds half-up, to X's decimals, to X."""
-    return round_half_up(recomputed, digits(published)) == float(published)
+    return float(round_half_up(recomputed, digits(published))) == float(published)
 
 
 def rule_lower_bound(recomputed: float, published: float) -> bool:
@@ -265,8 +262,8 @@ def check_claim(claim: dict) -> dict:
     expression = claim["expression"]
     if expression not in RULES:
         _fail(claim, f"unknown expression {expression!r}")
-    if claim["group"] not in GROUPS:
-        _fail(claim, f"group must be one of {', '.join(GROUPS)}")
+    if claim["group"] not in CLAIM_GROUPS:
+        _fail(claim, f"group must be one of {', '.join(CLAIM_GROUPS)}")
     if expression == "not_computable":
         if not claim.get("reason"):
             _fail(claim, "not_computable needs a reason")
@@ -400,7 +397,7 @@ def unit_of(claim: dict) -> str:
 
 
 def _groups(group: str) -> tuple[str, ...]:
-    return ("eig", "mentor") if group == "both" else (group,)
+    return MEMBERS[group]
 
 
 def recompute_survey(survey, claim: dict, confidence: float, method: str) -> dict:
@@ -604,11 +601,11 @@ def explain(claim: dict, result: dict) -> str:
     value, unit = result["value"], unit_of(claim)
     if unit == "percent":
         places = digits(claim["published"]) if claim["expression"] == "exact" else 1
-        shown_value = f"{num(round_half_up(value, places), places)}\u202f%"
+        shown_value = f"{num(float(round_half_up(value, places)), places)}\u202f%"
         if "count" in result:
             what = f" {result['what']}" if result.get("what") else ""
             shown_value += f" ({result['count']}{what} sur {result['base']})"
-        gap = round_half_up(value - reference(claim), 1)
+        gap = float(round_half_up(value - reference(claim), 1))
         word = "point" if abs(gap) < 2 else "points"
         return f"recalculé {shown_value}, attendu {expected_text(claim)} : écart {signed(gap, 1)} {word}"
     gap = value - reference(claim)
@@ -717,7 +714,7 @@ def verify_claim(survey, claim: dict, table: pd.DataFrame, defis: pd.DataFrame,
     if about_survey(claim):
         missing = missing_population(survey, claim)
         if missing:
-            absent = ", ".join(f"{'EIG' if g == 'eig' else 'mentors'} de la promotion {p}" for g, p in missing)
+            absent = ", ".join(f"{GROUP_NAMES[g]} de la promotion {p}" for g, p in missing)
             promotions = " et ".join(map(str, population(claim)))
             return _row(claim, "not_computable",
                         f"population incomplète : aucun répondant parmi les {absent} dans ce jeu de données ; "

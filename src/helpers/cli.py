@@ -17,7 +17,7 @@ from helpers import params
 #: command → (module, help). Each module exposes ``main(argv) -> int``.
 COMMANDS = {
     "validate": ("helpers.validate", "check a data set against the codebook (DATA dir)"),
-    "mapping": ("helpers.mapping", "mapping suggest DIR: draft a mapping.yaml for an export's columns"),
+    "mapping": ("helpers.suggest", "mapping suggest DIR: draft a mapping.yaml for an export's columns"),
     "sample-data": ("helpers.sample", "regenerate the synthetic sample in data/sample/"),
     "execute": ("helpers.pipeline", "execute one notebook with papermill"),
     "tables": ("helpers.cli", "write OUT/tables/indicators*.csv"),
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {line}", file=sys.stderr)
         return 2
     except Exception as err:
-        from helpers.validate import DataError
+        from helpers.problems import DataError
 
         if not isinstance(err, DataError):
             raise

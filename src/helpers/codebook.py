@@ -17,7 +17,15 @@ import yaml
 
 from helpers import CODEBOOK_DIR
 
+#: The surveyed groups, each with its own codebook and export.
 GROUPS = ("eig", "mentor")
+#: The groups of the indicators: each surveyed group, and ``both`` (EIG and mentors pooled, on the
+#: questions asked to both with the same options, see ``poolable``).
+INDICATOR_GROUPS = (*GROUPS, "both")
+#: The surveyed groups an indicator group reads.
+MEMBERS = {"eig": ("eig",), "mentor": ("mentor",), "both": GROUPS}
+#: Each group's name in French, as pages print it (in a sentence and in a table cell alike).
+GROUP_NAMES = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
 TYPES = ("scale", "single", "multi", "yes_no", "yes_no_dk", "free_text", "numeric")
 AXES = ("tools", "transformation", "programme", "profile")
 #: Option codes of the fixed-option types; their French labels live in the YAML too.

@@ -23,6 +23,8 @@ from pathlib import Path
 import yaml
 
 from helpers import CODEBOOK_DIR, DATA_DIR, PROJECT_ROOT, outputs
+from helpers.claims import CLAIM_GROUPS
+from helpers.codebook import INDICATOR_GROUPS
 
 NAME = "eig-annexes-impact-2019"
 PACKAGE_FILE = "datapackage.json"
@@ -60,7 +62,7 @@ def indicator_fields(who: str, counted: str) -> dict[str, dict]:
                         "hauts.", required=True),
         "group": field("Groupe", "string", "eig : entrepreneurs d'intérêt général ; mentor : leurs mentors ; "
                        "both : les deux réunis (questions posées à l'identique aux deux).",
-                       required=True, enum=["eig", "mentor", "both"]),
+                       required=True, enum=list(INDICATOR_GROUPS)),
         "subgroup": field("Sous-groupe", "string", "all : tout le groupe (promotions retenues) ; promotion=N : "
                           "la promotion N seule.", required=True, pattern="all|promotion=[0-9]+"),
         "weighting": field("Pondération", "string", "none : chaque unité compte pour une ; promotion : chaque "
@@ -108,7 +110,7 @@ CLAIMS_FIELDS = {
                   required=True, minimum=1),
     "quote": field("Citation", "string", "Le passage du document de travail, tel qu'imprimé.", required=True),
     "group": field("Population", "string", "eig, mentor, both (les deux) ou programme (chiffres du "
-                   "programme, hors enquête).", required=True, enum=["eig", "mentor", "both", "programme"]),
+                   "programme, hors enquête).", required=True, enum=list(CLAIM_GROUPS)),
     "promotions": field("Promotions", "string", "Promotions sur lesquelles l'affirmation est vérifiée "
                         "(séparées par une espace) ; vide quand elle ne porte pas sur l'enquête.",
                         pattern="[0-9]+( [0-9]+)*"),
@@ -175,7 +177,7 @@ AUDIT_FIELDS = {
     "unit": field("Unité", "string", "respondent : table des répondants ; defi : un vote par défi.",
                   enum=["respondent", "defi"]),
     "question_id": field("Question", "string", "Identifiant de la question (data/codebook)."),
-    "group": field("Groupe", "string", "eig, mentor ou both.", enum=["eig", "mentor", "both"]),
+    "group": field("Groupe", "string", "eig, mentor ou both.", enum=list(INDICATOR_GROUPS)),
     "subgroup": field("Sous-groupe", "string", "all ou promotion=N.", pattern="all|promotion=[0-9]+"),
     "weighting": field("Pondération", "string", "none ou promotion.", enum=["none", "promotion"]),
     "option": field("Modalité", "string", "Code de la réponse."),
@@ -278,7 +280,7 @@ def _relative(path: Path) -> str:
 def sources(data_dir: Path) -> dict[str, list[dict]]:
     """Every source a table may name, by key; files with their SHA-256."""
     from helpers.load import is_synthetic
-    from helpers.render import fingerprints
+    from helpers.origin import fingerprints
 
     def file_source(title: str, path: Path) -> dict:
         return {"title": title, "path": _relative(path), "hash": f"sha256:{sha256(path)}"}
@@ -306,7 +308,7 @@ def sources(data_dir: Path) -> dict[str, list[dict]]:
 def descriptor(out_dir: Path, data_dir: Path, *, confidence: float, min_cell: int,
                promotions: str = "") -> dict:
     """The package: one resource per CSV of ``out_dir/tables`` (dictionary order), licences, sources."""
-    from helpers.render import git_state
+    from helpers.origin import git_state
 
     tables = out_dir / TABLES_DIR
     present = sorted(p.name for p in tables.glob("*.csv")) if tables.is_dir() else []

@@ -40,6 +40,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from helpers import fmt
+from helpers.codebook import GROUP_NAMES
 from helpers.disclosure import label as hidden_label
 from helpers.outputs import target, write_bytes
 
@@ -70,7 +71,6 @@ WRAP = 36  # characters per line of a category label
 SVG_SALT = "eig-2019"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
-GROUPS = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
 WEIGHTINGS = {"none": "non pondéré", "promotion": "pondéré par promotion"}
 
 
@@ -317,7 +317,7 @@ def _subgroup_label(subgroup: str) -> str:
 
 
 def _who(group: str, subgroup: str | None = "all", weighting: str | None = "none") -> str:
-    parts = [GROUPS.get(group, group)]
+    parts = [GROUP_NAMES.get(group, group)]
     if subgroup not in (None, "all"):
         parts.append(_subgroup_label(subgroup))
     if weighting not in (None, "none"):

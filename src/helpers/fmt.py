@@ -33,11 +33,13 @@ def is_missing(value) -> bool:
         return True
 
 
-def _round(value, digits: int, scale: int = 0) -> Decimal:
-    """``value × 10**scale`` rounded half-up, computed in decimal.
+def round_half_up(value, digits: int = 0, scale: int = 0) -> Decimal:
+    """``value × 10**scale`` rounded half-up to ``digits`` decimals, as by hand (14,5 → 15; -2,5 → -3).
 
-    ``repr`` gives the shortest decimal that reads back as the float, so
-    ``0.145`` is 0.145 (and 14.5 %, rounded to 15 %), not 0.14499999….
+    The project's one rounding rule (pages, claims, published-vs-recomputed, the
+    programme table). Computed in decimal: ``repr`` gives the shortest decimal
+    that reads back as the float, so ``0.145`` is 0.145 (and 14.5 %, rounded to
+    15 %), not 0.14499999….
     """
     d = Decimal(repr(float(value))).scaleb(scale)
     return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
@@ -59,12 +61,12 @@ def _french(d: Decimal) -> str:
 
 def num(value, digits: int = 0) -> str:
     """A number in French: ``1234.5`` → ``"1 234,5"`` (thin spaces), NaN → ``"masqué"``."""
-    return MASKED if is_missing(value) else _french(_round(value, digits))
+    return MASKED if is_missing(value) else _french(round_half_up(value, digits))
 
 
 def signed(value, places: int = 0) -> str:
     """A difference with its sign: ``+9``, ``−0,7`` (true minus sign); zero has none."""
-    if _round(abs(float(value)), places) == 0:
+    if round_half_up(abs(float(value)), places) == 0:
         return num(abs(value), places)
     return ("+" if value > 0 else "\u2212") + num(abs(value), places)
 
@@ -73,20 +75,20 @@ def pct(share, digits: int = 0) -> str:
     """A fraction as a French percentage: ``0.619`` → ``"62 %"``."""
     if is_missing(share):
         return MASKED
-    return f"{_french(_round(share, digits, 2))}{NNBSP}%"
+    return f"{_french(round_half_up(share, digits, 2))}{NNBSP}%"
 
 
 def ci(low, high, digits: int = 0) -> str:
     """An interval of fractions: ``(0.41, 0.79)`` → ``"41–79 %"``."""
     if is_missing(low) or is_missing(high):
         return MASKED
-    return f"{_french(_round(low, digits, 2))}{EN_DASH}{_french(_round(high, digits, 2))}{NNBSP}%"
+    return f"{_french(round_half_up(low, digits, 2))}{EN_DASH}{_french(round_half_up(high, digits, 2))}{NNBSP}%"
 
 
 def points(share_gap, digits: int = 1) -> str:
     """A gap between two shares in percentage points: ``0.032`` → ``"3,2 points de pourcentage"``."""
     text = num(100 * share_gap, digits)
-    plural = abs(_round(share_gap, digits, 2)) >= 2
+    plural = abs(round_half_up(share_gap, digits, 2)) >= 2
     return f"{text} point{'s' if plural else ''} de pourcentage"
 
 
@@ -107,7 +109,7 @@ def count_of(n, base) -> str:
 
 def ci_label(confidence: float = 0.95) -> str:
     """``0.95`` → ``"IC 95 %"``, ``0.995`` → ``"IC 99,5 %"``."""
-    digits = 0 if _round(confidence, 0, 2) == _round(confidence, 3, 2) else 1
+    digits = 0 if round_half_up(confidence, 0, 2) == round_half_up(confidence, 3, 2) else 1
     return f"IC {pct(confidence, digits)}"
 
 
@@ -150,7 +152,7 @@ def parameter_value(name: str, value) -> str:
     if name == "promotions":
         return ", ".join(str(p) for p in value) if value else "toutes"
     if name == "confidence":
-        return pct(value, 0 if _round(value, 0, 2) == _round(value, 3, 2) else 1)
+        return pct(value, 0 if round_half_up(value, 0, 2) == round_half_up(value, 3, 2) else 1)
     if name == "min_cell":
         return f"{count(value)} répondants"
     if name == "weighting":

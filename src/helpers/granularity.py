@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from helpers.codebook import GROUPS
 from helpers.fmt import num
 
 #: Bases tried when looking for the ones a printed value implies.
@@ -123,7 +124,7 @@ def chart_bases(figures: pd.DataFrame) -> dict[tuple[str, str], int]:
 def respondents_stated(claims: list[dict]) -> dict[str, int]:
     """How many EIG and mentors answered, as the paper states it (p. 9), from the registry: ``{'eig': 21, …}``."""
     stated = {c["group"]: int(c["published"]) for c in claims
-              if c.get("source") == "respondents" and c["expression"] == "count" and c["group"] in ("eig", "mentor")}
+              if c.get("source") == "respondents" and c["expression"] == "count" and c["group"] in GROUPS}
     if len(stated) == 2:
         stated["both"] = stated["eig"] + stated["mentor"]
     return stated

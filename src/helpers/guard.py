@@ -16,8 +16,7 @@ from pathlib import Path
 from helpers import PROJECT_ROOT
 from helpers.codebook import load_codebooks
 from helpers.load import read_table
-from helpers.mapping import Resolver
-from helpers.validate import IGNORE, TIMESTAMP
+from helpers.mapping import IGNORE, TIMESTAMP, Resolver
 
 ALLOWED_RAW = {"data/raw/README.md"}
 SAMPLE_PREFIX = "data/sample/"

@@ -36,15 +36,14 @@ import numpy as np
 import pandas as pd
 
 from helpers.cache import fingerprint, memoized, survey_digest
-from helpers.codebook import Question, poolable
+from helpers.codebook import GROUPS, INDICATOR_GROUPS, MEMBERS, Question, poolable
 from helpers.disclosure import protect, suppress
-from helpers.intervals import check_confidence, check_method, mean_interval, proportion_interval
+from helpers.headcounts import populations
+from helpers.intervals import check_confidence, check_method, proportion_interval
 from helpers.nonresponse import COLUMNS as NONRESPONSE_COLUMNS
 from helpers.nonresponse import add_bounds, group_promotions, manski_bounds, row_populations
-from helpers.programme import populations
 from helpers.weighting import kish_n_eff, stratum_weights, weighted_shares
 
-GROUPS = ("eig", "mentor", "both")
 COUNTED = ("scale", "single", "yes_no", "yes_no_dk", "multi")
 EXCLUSIVE = ("scale", "single", "yes_no", "yes_no_dk")
 TOP2 = "top2"
@@ -54,7 +53,6 @@ COLUMNS = [
     "question_id", "option", "group", "subgroup", "weighting", "base", "count",
     "share", "ci_low", "ci_high", "suppressed", "missing", "n_eff", "suppression", *NONRESPONSE_COLUMNS,
 ]  # fmt: skip
-MEAN_COLUMNS = ["question_id", "group", "subgroup", "n", "mean", "ci_low", "ci_high", "suppressed"]
 
 
 # ---- answers as matrices ----------------------------------------------------
@@ -111,14 +109,14 @@ def restrict(frame: pd.DataFrame, promotions: Iterable[int] | int | None) -> pd.
 
 def group_frame(survey, group: str, promotions=None) -> pd.DataFrame:
     """A group's respondents (``both``: EIG then mentors, on the poolable questions)."""
-    if group not in GROUPS:
-        raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+    if group not in INDICATOR_GROUPS:
+        raise ValueError(f"group must be one of {', '.join(INDICATOR_GROUPS)}, not {group!r}")
     if group != "both":
         return restrict(survey.frames[group], promotions)
     shared = ["respondent_id", "promotion", "defi"]
     for qid in poolable(survey.codebooks):
         shared.extend(survey.codebooks["eig"][qid].columns)
-    parts = [restrict(survey.frames[g], promotions)[shared] for g in ("eig", "mentor")]
+    parts = [restrict(survey.frames[g], promotions)[shared] for g in MEMBERS["both"]]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -131,6 +129,7 @@ def group_questions(survey, group: str) -> list[Question]:
 
 
 def question_of(survey, group: str, question_id: str) -> Question:
+    """The question as ``group`` was asked it; ``both`` refuses a question not asked identically to both."""
     if group == "both":
         if question_id not in poolable(survey.codebooks):
             raise ValueError(f"{question_id!r} is not asked identically to both groups: no pooled share")
@@ -282,7 +281,7 @@ def group_tallies(survey, promotions, unit: str) -> dict[str, dict[str, Tally]]:
     challenge's EIG and mentors cast one vote together.
     """
     out: dict[str, dict[str, Tally]] = {}
-    for group in GROUPS:
+    for group in INDICATOR_GROUPS:
         questions = group_questions(survey, group)
         if group == "both" and unit == "respondent":
             out[group] = {q.id: out["eig"][q.id] + out["mentor"][q.id] for q in questions}
@@ -372,7 +371,7 @@ def add_intervals(table: pd.DataFrame, confidence: float, method: str, populatio
 def disclosure_flags(table: pd.DataFrame, survey) -> tuple[np.ndarray, np.ndarray]:
     """Per row: option of an exclusive question (sums to the base); one of a scale's top-2 levels."""
     exclusive, top = set(), set()
-    for group in ("eig", "mentor"):
+    for group in GROUPS:
         for q in survey.codebooks[group]:
             label = "both" if group == "eig" else None
             for g in filter(None, (group, label)):
@@ -411,7 +410,7 @@ def indicator_table(
     Row order: group (eig, mentor, both), question (codebook order), subgroup
     (all, then promotions), weighting (none, promotion), option (codebook order,
     top2 last). ``promotions`` keeps only those promotions' respondents first;
-    ``pops`` overrides the head counts of ``helpers.programme.populations``.
+    ``pops`` overrides the head counts of ``helpers.headcounts.populations``.
     At the respondent level each row carries its head count (``population``)
     and non-response bounds (``helpers.nonresponse``); ``fpc`` applies the
     finite population correction to the intervals (``helpers.intervals``).
@@ -457,7 +456,7 @@ def unit_table(survey, confidence, method, min_cell, promotions, unit: str, pops
     weigh = unit == "respondent"
     tallies = group_tallies(survey, promotions, unit)
     rows = []
-    for group in GROUPS:
+    for group in INDICATOR_GROUPS:
         for question in group_questions(survey, group):
             rows.extend(question_rows(tallies[group][question.id], question, group, weigh, pops))
     table = assemble(rows)
@@ -494,7 +493,7 @@ def combined_share(
     question = question_of(survey, group, question_id)
     columns = option_indices(question, options)
     counts = None
-    for source in ("eig", "mentor") if group == "both" else (group,):
+    for source in MEMBERS[group]:
         frame = restrict(survey.frames[source], promotion)
         answered, chosen = answer_matrix(frame, question)
         codes, strata = stratify(frame, source)
@@ -526,46 +525,6 @@ def combined_share(
         "nr_low": nr_low,
         "nr_high": nr_high,
     }
-
-
-def scale_means(survey, confidence: float = 0.95, promotions=None, min_cell: int = 3) -> pd.DataFrame:
-    """Mean of each scale (secondary reading), with a Student t interval.
-
-    Treats the ordinal levels as equally spaced scores, which the shares do not
-    assume: quote a mean only beside the distribution. The interval is
-    mean ± t(n-1)·s/√n, clipped to the scale (a t interval on a few bounded
-    answers can overshoot it). Promotion rows with fewer than ``min_cell``
-    answers are suppressed (mean and interval NaN).
-    """
-    check_confidence(confidence)
-    rows = []
-    for group in GROUPS:
-        questions = [q for q in group_questions(survey, group) if q.type == "scale"]
-        if not questions:
-            continue
-        frame = group_frame(survey, group, promotions)
-        promotion = frame["promotion"]
-        breakdown = [("all", np.ones(len(frame), bool))] + [
-            (f"promotion={p}", (promotion == p).fillna(False).to_numpy(bool))
-            for p in sorted(int(p) for p in promotion.dropna().unique())
-        ]
-        for question in questions:
-            scores = scale_scores(categorical(frame, question))
-            for name, mask in breakdown:
-                rows.append(mean_row(question, group, name, scores[mask], confidence, name != "all", min_cell))
-    return pd.DataFrame(rows, columns=MEAN_COLUMNS)
-
-
-def mean_row(question: Question, group: str, subgroup: str, values, confidence, breakdown: bool, min_cell: int) -> dict:
-    n = int((~np.isnan(values)).sum())
-    mean, low, high = mean_interval(values, confidence)
-    low, high = np.clip([low, high], question.scale_min, question.scale_max)
-    hidden = breakdown and n < min_cell
-    return {
-        "question_id": question.id, "group": group, "subgroup": subgroup, "n": n,
-        "mean": np.nan if hidden else mean, "ci_low": np.nan if hidden else low,
-        "ci_high": np.nan if hidden else high, "suppressed": hidden,
-    }  # fmt: skip
 
 
 def scale_scores(column: pd.Series) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Confidence intervals for shares (and, as a secondary reading, for means).
+"""Confidence intervals for shares.
 
 Bases are small (13 mentors, 21 EIG), so the normal approximation (Wald) is
 never used: it gives bounds outside [0, 1] and zero width at 0 % or 100 %.
@@ -17,7 +17,6 @@ collapses to the share itself. It says nothing of non-response bias, which
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 METHODS = ("wilson", "beta")
@@ -92,21 +91,3 @@ def proportion_interval(count, base, confidence: float = 0.95, method: str = "wi
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
-
-
-def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high): Student t interval, mean ± t(n-1) · s/√n.
-
-    A reading aid for ordinal scales treated as scores; NaN bounds below two values.
-    """
-    check_confidence(confidence)
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    n = values.size
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, float(mean - half), float(mean + half)

@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,29 +26,28 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR
-from helpers.codebook import GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
-from helpers.mapping import GroupMapping, Mapping, Resolver, label_row, load_mapping, missing_keys, norm
-from helpers.programme import populations
-from helpers.validate import (
+from helpers.codebook import GROUP_NAMES, GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
+from helpers.headcounts import BASE_PROMOTIONS, populations
+from helpers.mapping import (
     IGNORE,
     TIMESTAMP,
-    DataError,
-    ImportSummary,
-    Problem,
-    accepted_promotions,
-    header_problems,
-    printable,
-    respondent_problems,
+    GroupMapping,
+    Mapping,
+    Resolver,
+    label_row,
+    load_mapping,
+    missing_keys,
+    norm,
 )
+from helpers.problems import DataError, ImportSummary, Problem, printable
 
-__all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "norm", "read_metadata", "read_table"]
+__all__ = ["Survey", "Table", "find_file", "is_synthetic", "load_survey", "read_metadata", "read_table"]
 
 #: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 DATASET_FILE = "DATASET.yaml"
 #: Kinds of data set (see :func:`dataset_kind`): synthetic and calibrated on the paper's
 #: charts (``calibrated_to:`` names the paper), other synthetic data, real answers.
 KINDS = ("calibrated", "synthetic", "real")
-GROUP_LABELS = {"eig": "EIG", "mentor": "mentors"}
 TRUE_CELLS = {"1", "1.0", "oui", "yes", "y", "vrai", "true", "x"}
 FALSE_CELLS = {"0", "0.0", "non", "no", "n", "faux", "false"}
 #: Between the labels of a multiple-choice answer held in one cell.
@@ -58,6 +58,7 @@ FIELD_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".sav")
 #: C0 control characters but tab, line feed and carriage return, and DEL (see _control_characters).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REQUIRED_COLUMNS = ("respondent_id", "promotion")
 _PROMOTION = re.compile(r"(?:eig|promo(?:tion)?)?\s*[-_#]?\s*(\d+)(?:[.,]0+)?", re.IGNORECASE)
 
 
@@ -364,7 +365,7 @@ def read_table(path: Path, gm: GroupMapping | None = None,
 
 def find_file(data_dir: Path, group: str, gm: GroupMapping | None = None) -> tuple[Path | None, list[Problem]]:
     """The export of one group: the mapping's ``file:``, else ``<group>.csv|tsv|txt|xlsx|sav``."""
-    who = GROUP_LABELS[group]
+    who = GROUP_NAMES[group]
     if gm is not None and gm.file:
         path = data_dir / gm.file
         if path.is_file():
@@ -687,6 +688,94 @@ def dataset_kind(metadata: dict) -> str:
 def kind_of(data_dir: Path | str) -> str:
     """:func:`dataset_kind` of the data set in ``data_dir`` (an unreadable sidecar reads as real)."""
     return dataset_kind(read_metadata(data_dir)[0])
+
+
+# ---- checks of the header and of the respondents ------------------------------------------
+
+
+def accepted_promotions(group: str, populations: dict[tuple[str, int], int]) -> list[int]:
+    return sorted(set(BASE_PROMOTIONS) | {p for g, p in populations if g == group})
+
+
+def header_problems(file: str, header: list[str], mapped: list[str | None], codebook: Codebook, *,
+                    not_asked: tuple[str, ...] = (), ids_from_rows: bool = False,
+                    nearest=lambda cell: "") -> list[Problem]:
+    """Required, duplicated, unknown and absent columns; ``mapped`` is each header cell's target (None: unknown).
+
+    A codebook question with no column is an error unless the mapping declares it
+    not asked: otherwise a report would be "valid" with a whole question empty.
+    ``nearest(cell)`` gives the " (did you mean …?)" of an unknown column.
+    """
+    problems = []
+    present = {name for name in mapped if name}
+    draft = f"python -m helpers mapping suggest {Path(file).parent}"
+    mapping_hint = f"name the column in mapping.yaml under columns: (draft: {draft})"
+    for required in REQUIRED_COLUMNS:
+        if required == "respondent_id" and ids_from_rows:
+            continue
+        if required not in present:
+            hint = {"promotion": "add a column 'promotion' (values 1, 2 or 'EIG 2'), or " + mapping_hint}
+            problems.append(Problem(file, 1, required, None, f"a column '{required}' in the header row",
+                                    hint=hint.get(required, mapping_hint)))
+    seen: dict[str, str] = {}
+    for cell, name in zip(header, mapped):
+        if name is None:
+            problems.append(Problem(file, 1, cell, None, f"unknown column, ignored (not in the codebook){nearest(cell)}",
+                                    "warning"))
+        elif name in (TIMESTAMP, IGNORE):
+            continue
+        elif name in seen:
+            problems.append(Problem(file, 1, cell, None, f"a single column for '{name}' (also in '{seen[name]}')",
+                                    hint="keep one of the two columns, or map one of them to ignore in mapping.yaml"))
+        else:
+            seen[name] = cell
+    for question in codebook:
+        found = [c for c in (question.id, *question.columns) if c in present]
+        if question.id in not_asked:
+            if found:
+                problems.append(Problem(file, 1, seen.get(found[0], found[0]), None,
+                                        f"no column for '{question.id}', declared not asked in mapping.yaml",
+                                        hint=f"remove '{question.id}' from not_asked in mapping.yaml"))
+        elif not found:
+            problems.append(Problem(
+                file, 1, question.id, None,
+                "a column for this question (absent: every answer to it would be missing)",
+                hint=f"map a column to '{question.id}' in mapping.yaml, or list it under not_asked: "
+                     f"if the survey did not ask it (draft: {draft})"))
+    return problems
+
+
+def respondent_problems(
+    file: str,
+    group: str,
+    rows: list[tuple[int, str, int | None]],
+    populations: dict[tuple[str, int], int],
+    promotion_column: str = "promotion",
+    id_column: str = "respondent_id",
+) -> list[Problem]:
+    """Duplicate ids and more respondents than people in a promotion; ``rows`` are (row, id, promotion)."""
+    problems = []
+    first_row: dict[str, int] = {}
+    for row, rid, _ in rows:
+        if rid in first_row:
+            problems.append(Problem(file, row, id_column, rid, f"a unique respondent_id (already on row {first_row[rid]})"))
+        elif rid:
+            first_row[rid] = row
+    counts = Counter(promotion for _, _, promotion in rows if promotion is not None)
+    for promotion, count in sorted(counts.items()):
+        population = populations.get((group, promotion))
+        if population is not None and count > population:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    promotion_column,
+                    str(promotion),
+                    f"at most {population} respondents in promotion {promotion} "
+                    f"(its population in data/programme/programme.csv), found {count}",
+                )
+            )
+    return problems
 
 
 def is_synthetic(data_dir: Path | str) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.programme import populations
+from helpers.codebook import MEMBERS
+from helpers.headcounts import populations
 
 #: Columns added to the indicator table, after ``n_eff``.
 COLUMNS = ["population", "nr_low", "nr_high"]
@@ -68,7 +69,7 @@ def row_populations(table: pd.DataFrame, kept: dict[str, list[int]], pops: dict 
     for i, (group, subgroup) in enumerate(zip(table["group"], table["subgroup"])):
         key = (group, subgroup)
         if key not in cache:
-            groups = ("eig", "mentor") if group == "both" else (group,)
+            groups = MEMBERS[group]
             if subgroup == "all":
                 promos = sorted(set().union(*(kept.get(g, []) for g in groups)))
             else:

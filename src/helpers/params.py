@@ -67,8 +67,7 @@ def resolve(path: str | Path) -> Path:
 
 def known_promotions() -> tuple[int, ...]:
     """Promotions of the programme: 1 and 2, and those data/programme/programme.csv lists."""
-    from helpers.programme import populations
-    from helpers.validate import BASE_PROMOTIONS
+    from helpers.headcounts import BASE_PROMOTIONS, populations
 
     return tuple(sorted(set(BASE_PROMOTIONS) | {p for _, p in populations()}))
 

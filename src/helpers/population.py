@@ -11,11 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import fmt
-from helpers.programme import populations
+from helpers.codebook import GROUP_NAMES, GROUPS
+from helpers.headcounts import populations
 
-GROUP_LABELS = {"eig": "EIG", "mentor": "Mentors"}
-#: Group names inside a French sentence.
-IN_SENTENCE = {"eig": "EIG", "mentor": "mentors"}
 
 
 def response_rates(frames: dict[str, pd.DataFrame], pops: dict | None = None) -> pd.DataFrame:
@@ -86,7 +84,7 @@ def representation_summary(frames: dict[str, pd.DataFrame], pops: dict | None = 
     lines = []
     for group in frames:
         part = rep[rep["group"] == group] if not rep.empty else rep
-        name = IN_SENTENCE.get(group, group)
+        name = GROUP_NAMES[group]
         if part.empty:
             lines.append(f"Aucun répondant parmi les {name} des promotions retenues.")
             continue
@@ -116,7 +114,7 @@ def precision_summary(table: pd.DataFrame, confidence: float = 0.95) -> str:
     """What the bases of this run allow, in French: how far one answer moves a share, how wide the
     intervals of whole-group shares are (unweighted rows of the indicator table, ``base > 0``)."""
     rows = table[(table["subgroup"] == "all") & (table["weighting"] == "none")
-                 & table["group"].isin(["eig", "mentor"]) & (table["base"] > 0) & (table["option"] != "top2")]
+                 & table["group"].isin(GROUPS) & (table["base"] > 0) & (table["option"] != "top2")]
     if rows.empty:
         return "Aucune question n'a reçu de réponse dans les données de cette exécution."
     low, high = int(rows["base"].min()), int(rows["base"].max())

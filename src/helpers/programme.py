@@ -1,8 +1,7 @@
 """The programme in figures: the paper's table (p. 8) and the challenges listed on the programme's site.
 
-Populations per promotion come from the table: the validation refuses more
-respondents than people, and the weighting represents each promotion.
-The table is also checked against itself (totals, budget columns, the
+Populations per promotion come from the table (``helpers.headcounts``, below
+the reading layer). The table is checked here against itself (totals, budget columns, the
 composition of each promotion), and the site's list of challenges
 (``data/programme/defis.csv``) gives what the table does not: administrations,
 skills, published source code, and rosters to set beside the paper's counts.
@@ -10,21 +9,19 @@ skills, published source code, and rosters to set beside the paper's counts.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.fmt import num, promotions_words, signed
+from helpers.fmt import num, promotions_words, round_half_up, signed
+from helpers.headcounts import PROGRAMME_CSV
 from helpers.intervals import proportion_interval
 
-PROGRAMME_CSV = DATA_DIR / "programme" / "programme.csv"
 DEFIS_CSV = DATA_DIR / "programme" / "defis.csv"
 PROMOTIONS_CSV = DATA_DIR / "programme" / "promotions.csv"
-#: programme.csv indicator ids holding the head counts of each group.
-POPULATION_INDICATORS = {"eig": "eig", "mentor": "mentors"}
 #: Cost lines whose sum is each column's "Budget total" (the PIA envelope is a resource, not a cost).
 BUDGET_LINES = ("salaries", "communication_budget", "support_programme_budget", "research_links_budget")
 BUDGET_TOTAL = "budget_total"
@@ -42,17 +39,6 @@ CHECK_COLUMNS = ["check_id", "label", "promotion", "kind", "published", "recompu
 def programme_table(path: Path | str = PROGRAMME_CSV) -> pd.DataFrame:
     """The table in long format, as published (totals are rows with promotion 'total')."""
     return pd.read_csv(path, dtype={"promotion": str})
-
-
-def populations(path: Path | str = PROGRAMME_CSV) -> dict[tuple[str, int], int]:
-    """Head count per (group, promotion), e.g. ``{('eig', 1): 11, ('mentor', 2): 18}``."""
-    table = programme_table(path)
-    out: dict[tuple[str, int], int] = {}
-    for group, indicator in POPULATION_INDICATORS.items():
-        rows = table[(table.indicator_id == indicator) & (table.promotion != "total")]
-        for promotion, value in zip(rows.promotion, rows.value):
-            out[(group, int(promotion))] = int(float(value))
-    return out
 
 
 def cell(table: pd.DataFrame, indicator_id: str, promotion: str) -> float:
@@ -170,7 +156,7 @@ def budget_checks(table: pd.DataFrame) -> list[dict]:
 
 
 def _whole(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP))
+    return int(round_half_up(value))
 
 
 def composition_checks(table: pd.DataFrame) -> list[dict]:
@@ -188,7 +174,7 @@ def composition_checks(table: pd.DataFrame) -> list[dict]:
             published = cell(table, indicator_id, promotion)
             implied = published * head / 100
             k = _whole(implied)
-            recomputed = round(100 * k / head, 1)
+            recomputed = float(round_half_up(100 * k / head, 1))
             tolerance = rounding_tolerance(100 * k / head, published)
             detail = (f"{num(published, digits(published))} % de {num(head)} EIG = {num(implied, 2)}, "
                       f"soit {k} EIG = {num(recomputed, 1)} % : {_gap_text(recomputed, published, 1, tolerance)}")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import DATA_DIR
+from helpers.fmt import round_half_up
 
 FIGURES_CSV = DATA_DIR / "published" / "figures.csv"
 
@@ -31,8 +32,7 @@ def _decimals(text: str) -> int:
 
 def _round_like(value: float, published: str) -> Decimal:
     """Round ``value`` half-up to as many decimals as the published figure shows."""
-    quantum = Decimal(1).scaleb(-_decimals(published))
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return round_half_up(value, _decimals(published))
 
 
 #: How a published value was obtained (the ``read`` column of figures.csv), in French.

@@ -31,7 +31,6 @@ import ast
 import hashlib
 import os
 import platform
-import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -49,9 +48,10 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
-from helpers import PROJECT_ROOT, fmt, outputs
-from helpers.load import is_synthetic, kind_of  # noqa: F401 (is_synthetic: re-exported)
+from helpers import fmt, outputs
+from helpers.load import kind_of
 from helpers.mapping import mapping_path
+from helpers.origin import fingerprints, git_state
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "eig"
@@ -79,8 +79,6 @@ STUDY = (
     "du document de travail « Mesurer l’impact d’un programme après 3 ans » (Etalab, 2019), "
     "avec leurs intervalles de confiance."
 )
-#: Files of a data set, as the Makefile lists them (``DATA_FILES``).
-DATA_PATTERNS = ("*.csv", "*.tsv", "*.txt", "*.xlsx", "*.sav", "*.yaml")
 VERSIONED = ("pandas", "seaborn", "papermill", "nbconvert")
 TOC_DEPTH = 3
 MISSING_ALT = "Graphique sans texte alternatif fourni par le carnet"
@@ -305,27 +303,6 @@ class Provenance:
     @property
     def kind_note(self) -> str:
         return KIND_NOTES[self.kind]
-
-
-def git_state(root: Path = PROJECT_ROOT) -> tuple[str, bool]:
-    """(commit, dirty) of the working tree; ``("inconnu", False)`` outside git."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # `git status` must not touch the index
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
-        ).stdout.strip()
-
-    try:
-        return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
-    except (OSError, subprocess.CalledProcessError):
-        return "inconnu", False
-
-
-def fingerprints(data_dir: Path) -> tuple[tuple[str, str], ...]:
-    """(path, SHA-256) of each input file of the data set, sorted by path."""
-    files = sorted({p for pattern in DATA_PATTERNS for p in Path(data_dir).glob(pattern) if p.is_file()})
-    return tuple((p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files)
 
 
 def _cell_assignments(nb, tag: str) -> dict:

@@ -3,7 +3,7 @@
 Promotion 2 answered more than promotion 1 (and has more people): an unweighted
 share mixes both at the respondents' ratio. A weighted share gives every
 respondent of promotion p in group g the weight ``N(g, p) / n(g, p)``, where N is
-the head count (``helpers.programme.populations``) and n the number of
+the head count (``helpers.headcounts.populations``) and n the number of
 respondents *who answered the question* in that cell: the answering respondents
 then stand for their whole promotion. Weighted shares are shown beside the
 unweighted ones, never instead of them, and their interval uses the Kish
