@@ -181,6 +181,8 @@ class Figure:
     table_caption: str
     png: bytes = field(repr=False)
     svg: bytes = field(repr=False)
+    #: HTML shown under the caption: the « Champ », « Source », « Lecture » lines and the recipe (helpers.reading).
+    notes: str = field(default="", repr=False)
 
     @classmethod
     def from_matplotlib(cls, name: str, fig: MplFigure, caption: str, alt: str,
@@ -211,7 +213,7 @@ class Figure:
             f'<figure class="eig-figure" id="{esc(self.name)}">'
             f'<img src="data:image/png;base64,{data}" alt="{esc(self.alt)}" '
             f'width="{width}" height="{height}">'
-            f"<figcaption>{esc(self.caption)}</figcaption>"
+            f"<figcaption>{esc(self.caption)}</figcaption>{self.notes}"
             "<details><summary>Données de la figure</summary>"
             f"{table_html(self.table, self.table_caption)}</details></figure>"
         )

@@ -435,7 +435,15 @@ def notebook_title(nb) -> str | None:
 
 
 def _read(path: Path):
-    return nbformat.read(path, as_version=4)
+    """An executed notebook, its figures and tables numbered, its citations of the paper's charts completed."""
+    from helpers import numbering
+
+    nb = nbformat.read(path, as_version=4)
+    numbering.number_notebook(nb)
+    if numbering.PAPER_CITE_RE.search(json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)):
+        siblings = [nbformat.read(p, as_version=4) for p in sorted(Path(path).parent.glob("[0-9]*.ipynb"))]
+        numbering.cite_in_notebook(nb, numbering.paper_charts(siblings))
+    return nb
 
 
 def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = False, root: str = "") -> tuple[str, dict]:
