@@ -64,6 +64,9 @@ STACKED_SMALL_NOTE = f"barre entourée de tirets : {SMALL_TEXT} (moins de {SMALL
 SMALL_NOTE = f"barres en contour hachuré : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
 
 DPI = 144  # 1.5 × CSS pixels: crisp text, light pages
+#: Smallest text in a chart, in points: 11 CSS pixels when the chart is shown at its own size
+#: (the pages never shrink a chart on a phone: it scrolls sideways instead, report.css).
+MIN_TEXT_PT = 8.25
 WIDTH_IN = 16 / 2.54
 FONT = "DejaVu Sans"
 WRAP = 36  # characters per line of a category label
@@ -459,7 +462,7 @@ def _pooled_label(rows, min_cell: int) -> str:
     return labels.pop() if len(labels) == 1 else fmt.MASKED
 
 
-def _masked_text(ax, y: float, text: str, size: float = 8) -> None:
+def _masked_text(ax, y: float, text: str, size: float = MIN_TEXT_PT) -> None:
     ax.text(0.005, y, text, va="center", ha="left", color=MUTED,
             style="italic", fontsize=size, transform=ax.get_yaxis_transform())
 
@@ -638,7 +641,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                     if share >= 0.045:
                         ink = text_on(colours[k])
                         ax.text(left + share / 2, yi, fmt.count(item["rows"][lv]["count"]), ha="center",
-                                va="center", color=ink, fontsize=8, zorder=4,
+                                va="center", color=ink, fontsize=MIN_TEXT_PT, zorder=4,
                                 bbox={"boxstyle": "square,pad=0.35", "facecolor": colours[k], "edgecolor": "none"})
                     left += share
             if _small(item["base"]):
@@ -784,7 +787,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                 r = lookup.get((cat, key))
                 yy = yi + offset
                 if r is None or _is_masked(r):
-                    _masked_text(ax, yy, _hidden(r, min_cell), size=7.5)
+                    _masked_text(ax, yy, _hidden(r, min_cell), size=MIN_TEXT_PT)
                     continue
                 share = float(r["share"])
                 if _small(r["base"]):
@@ -798,7 +801,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                             ecolor=TEXT, elinewidth=0.9, capsize=2, zorder=3)
                 ax.text(max(share, float(r["ci_high"])) + 0.015, yy,
                         fmt.pct(share) + (f", {SMALL_TEXT}" if _small(r["base"]) else ""), va="center",
-                        ha="left", fontsize=7.5)
+                        ha="left", fontsize=MIN_TEXT_PT)
         ax.set_yticks(y, wrapped)
         ax.set_ylim(len(cats) - 0.5, -0.5)
         _percent_axis(ax, 1.2)
