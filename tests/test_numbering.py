@@ -47,7 +47,7 @@ def test_paper_charts_are_cited_with_the_appendix_number_where_shown():
     assert shown == {3: "Graphique B.1", 16: "Graphique C.1"}
     text = "le graphique 16 du document de travail : 12 réponses ; graphique 99 du document de travail"
     cited = numbering.cite_paper_charts(text, shown)
-    assert cited == ("le graphique 16 du document de travail, graphique C.1 de ces annexes : 12 réponses ; "
+    assert cited == ("le graphique 16 du document de travail (graphique C.1 de ces annexes) : 12 réponses ; "
                      "graphique 99 du document de travail")
     assert numbering.unresolved(cited, {"Graphique C.1"}) == []
     assert numbering.unresolved("voir le tableau D.4", {"Graphique C.1"}) == ["tableau D.4"]

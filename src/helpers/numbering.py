@@ -7,7 +7,8 @@ the appendix's own, read from its title (« # Annexe B — … »), so notebooks
 
 A chart of the working paper (``figNN`` in ``data/published/figures.csv``, the paper's own
 chart NN) is cited in the pages as « graphique NN du document de travail »; where an
-appendix shows that chart, :func:`cite_paper_charts` adds the appendix's number.
+appendix shows that chart, :func:`cite_paper_charts` adds the appendix's number
+(« graphique 16 du document de travail (graphique C.10 de ces annexes) »).
 """
 
 from __future__ import annotations
@@ -123,10 +124,10 @@ def paper_charts(nbs) -> dict[int, str]:
 
 
 def cite_paper_charts(text: str, shown: dict[int, str]) -> str:
-    """« graphique 16 du document de travail » → « … du document de travail, graphique C.9 de ces annexes »."""
+    """« graphique 16 du document de travail » → « … du document de travail (graphique C.9 de ces annexes) »."""
     def add(m: re.Match) -> str:
         own = shown.get(int(m.group(2)))
-        return m.group(0) + (f", {own[0].lower()}{own[1:]} de ces annexes" if own else "")
+        return m.group(0) + (f" ({own[0].lower()}{own[1:]} de ces annexes)" if own else "")
     return PAPER_CITE_RE.sub(add, text)
 
 
