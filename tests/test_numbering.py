@@ -98,19 +98,3 @@ def test_findings_pick_mismatches_impossible_percentages_and_widest_intervals():
                                 "nearest_count": ["9/13", "5/10", "12/13"]})
     assert [m["quote"] for m in findings.impossible(granularity)] == ["x"]
 
-
-def test_no_chart_text_is_smaller_than_min_text_pt(tmp_path):
-    """Every text of the charts an appendix draws is at least MIN_TEXT_PT (11 px at the chart's own size)."""
-    from matplotlib.text import Text
-
-    from helpers.appendix import Appendix
-    from helpers.figures import MIN_TEXT_PT, Figure
-
-    app = Appendix(data_dir="data/sample", out_dir=tmp_path)
-    charts = [app.show("skill_profile", "eig"), app.by_promotion("tool_maintained", "both"),
-              app.weighting_effect("etalab_expertise", "eig"),
-              app.show(["tech_environment_adapted", "work_arrangements_satisfaction"], "eig", title="t")]
-    sizes = [t.get_fontsize() for c in charts if isinstance(c, Figure)
-             for t in c.fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    assert len(charts) == 4 and sizes
-    assert min(sizes) >= MIN_TEXT_PT

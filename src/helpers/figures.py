@@ -392,9 +392,11 @@ def _variant(subgroup: str, weighting: str) -> str:
     return _slug(out, "pondere" if weighting == "promotion" else "")
 
 
-def _new_figure(n_rows: int, lines: int = 1) -> tuple[MplFigure, object]:
+def _new_figure(n_rows: int, lines: int = 1, extra: float = 0.0) -> tuple[MplFigure, object]:
+    """``extra``: inches for what sits outside the axes beyond a title and one legend row (a taller
+    legend), so that the rows keep their height and their wrapped labels do not overlap."""
     row_in = 0.16 * max(lines, 2) + 0.12
-    fig = MplFigure(figsize=(WIDTH_IN, 1.3 + row_in * n_rows), layout="constrained")
+    fig = MplFigure(figsize=(WIDTH_IN, 1.3 + extra + row_in * n_rows), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -621,7 +623,9 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     any_masked = False
 
     with house_style():
-        fig, ax = _new_figure(len(items), max(w.count("\n") + 1 for w in wrapped))
+        # The legend (a title, four levels a row, maybe « masqué ») sits below the axes: room for it.
+        legend_rows = -(-(len(levels) + 1) // 4) + 1
+        fig, ax = _new_figure(len(items), max(w.count("\n") + 1 for w in wrapped), extra=0.2 * legend_rows)
         y = np.arange(len(items))
         for yi, item in zip(y, items):
             known = {lv: s for lv, s in item["shares"].items() if not np.isnan(s)}
