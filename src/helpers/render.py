@@ -31,6 +31,7 @@ import ast
 import hashlib
 import os
 import platform
+import re
 import subprocess
 import sys
 import unicodedata
@@ -446,6 +447,43 @@ def _read(path: Path):
     return nb
 
 
+RECIPE_FUNCTION_RE = re.compile(r"<code>(helpers\.[a-z_]+\.[A-Za-z_]+)</code>")
+
+
+def link_recipe_sources(page: str) -> str:
+    """Code view: each ``helpers`` function a recipe names links to its source, shown at the end of the page.
+
+    Self-contained (the report may be read without the repository) and the same bytes on every run.
+    """
+    import importlib
+    import inspect
+
+    from pygments import highlight
+    from pygments.lexers import PythonLexer
+
+    names = list(dict.fromkeys(RECIPE_FUNCTION_RE.findall(page)))
+    blocks = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        try:
+            function = getattr(importlib.import_module(module), attr)
+            source = inspect.getsource(function)
+        except (ImportError, AttributeError, OSError, TypeError):
+            continue
+        anchor = "source-" + name.replace(".", "-")
+        page = page.replace(f"<code>{name}</code>", f'<a href="#{anchor}"><code>{name}</code></a>')
+        code = highlight(source, PythonLexer(), HtmlFormatter(nowrap=False, cssclass="highlight"))
+        blocks.append(f'<details id="{anchor}" class="recipe-source"><summary><code>{name}</code></summary>'
+                      f"{code}</details>")
+    if not blocks or "</main>" not in page:
+        return page
+    section = ('<section class="recipe-sources" aria-labelledby="sources-fonctions">'
+               '<h2 id="sources-fonctions">Sources des fonctions qui tracent les graphiques</h2>'
+               + "".join(blocks) + "</section>")
+    head, _, tail = page.rpartition("</main>")
+    return f"{head}{section}</main>{tail}"
+
+
 def neighbours(notebook: Path) -> list[tuple[str, str, str]]:
     """``(rel, text, name)`` of the previous and next appendix, from the executed notebooks beside this one."""
     siblings = sorted(Path(notebook).parent.glob("[0-9]*.ipynb"))
@@ -508,6 +546,7 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     pager = neighbours(notebook)
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False, pager=pager)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../", pager=pager)
+    code = link_recipe_sources(code)
     written = [
         outputs.write_text(out_dir / f"{name}.html", reviewer),
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
