@@ -820,7 +820,31 @@ class Appendix:
             share, labels=labels, title="Défis dont le code source a été publié",
             who="défis listés sur le site du programme", name="programme_source_code",
             confidence=self.confidence))
+        if isinstance(figure, Figure):
+            figure.notes = self._source_code_lines(share)
         return _join(figure)
+
+    @staticmethod
+    def _source_code_lines(share: pd.DataFrame) -> str:
+        """Champ, source, lecture and recipe of the published-code chart: public facts, one row per promotion."""
+        from helpers.figures import bar_estimates
+        from helpers.programme import source_code_share
+
+        promotions = [p for p in share["promotion"] if p != "all"]
+        best = share[share["promotion"] != "all"].sort_values("share", ascending=False, kind="stable").iloc[0]
+        code = lambda text: f"<code>{html.escape(text)}</code>"  # noqa: E731
+        return reading.Lines(
+            champ=f"Défis {fmt.promotions_words(promotions, 'de')} listés sur le site du programme "
+                  f"({fmt.count(share.loc[share['promotion'] == 'all', 'base'].iloc[0])} défis, liste complète).",
+            source="Site du programme EIG (faits publics compilés avec leur source dans data/programme/), "
+                   "pas l'enquête.",
+            lecture=f"{fmt.pct(best['share'])} des défis de la promotion {best['promotion']} "
+                    f"({fmt.count(best['count'])} sur {fmt.count(best['base'])}) ont publié leur code source.",
+            recipe=f"comptage de {code(reading.function_name(source_code_share))} "
+                   f"({code(reading.function_source(source_code_share))}) ; tracé par "
+                   f"{code(reading.function_name(bar_estimates))} ({code(reading.function_source(bar_estimates))}), "
+                   f"appelé par {code('app.programme_source_code()')}.",
+        ).html
 
     def programme_roster_gap(self) -> Html:
         from helpers.programme import roster_gap
