@@ -98,3 +98,23 @@ def test_findings_pick_mismatches_impossible_percentages_and_widest_intervals():
                                 "nearest_count": ["9/13", "5/10", "12/13"]})
     assert [m["quote"] for m in findings.impossible(granularity)] == ["x"]
 
+
+
+def test_lecture_of_a_weighted_row_says_so_and_starts_with_a_capital():
+    q = load_codebooks()["eig"]["tool_maintained"]
+    text = reading.lecture(_rows().assign(weighting="promotion"), [q], "eig")
+    assert text.startswith("Une fois les promotions pondérées, 62\u202f% des EIG ayant répondu (sur 21) ont répondu")
+
+
+def test_differences_list_inferred_groups_axis_readings_and_notes_with_the_appendix_number():
+    figures = pd.DataFrame({
+        "figure_id": ["fig01", "fig01", "fig02", "fig03"], "printed_page": [10, 10, 10, 11],
+        "chart_title": ["Un", "Un", "Deux", "Trois"], "group": ["both", "both", "mentor", "eig"],
+        "group_status": ["inferred", "inferred", "printed", "printed"], "group_basis": ["33 sur 34", "33 sur 34", "", ""],
+        "read": ["estimated", "exact", "exact", "exact"], "fidelity_note": [None, None, "axe en défis", None]})
+    found = findings.differences(figures, {1: "Graphique B.1"})
+    assert [d["paper"] for d in found] == ["Graphique 1 du document de travail", "Graphique 2 du document de travail"]
+    assert found[0]["own"] == "Graphique B.1" and found[1]["own"] == ""
+    assert found[0]["notes"] == ["groupe de répondants déduit (EIG et mentors) : 33 sur 34",
+                                 "1 valeur sur 2 lue sur l'axe, non imprimée"]
+    assert found[1]["notes"] == ["redessiné autrement : axe en défis"]

@@ -119,13 +119,14 @@ def lecture(rows: pd.DataFrame, questions, group: str, *, confidence: float = 0.
         where = f"dans la promotion {best['subgroup'].split('=', 1)[1]}, "
     weighted = best.get("weighting", "none") != "none"
     interval = f"{fmt.ci_label(confidence)} : {fmt.ci(best['ci_low'], best['ci_high'])}"
+    answer = _answer(by_id[best["question_id"]], best["option"])
     if weighted:
-        return (f"{where}une fois les promotions pondérées, {fmt.pct(best['share'])} des {who} ayant répondu "
-                f"(sur {fmt.count(best['base'])}) {_answer(by_id[best['question_id']], best['option'])} "
-                f"({interval}).")
-    start = f"{where}{fmt.pct(best['share'])}"
-    return (f"{start[0].upper()}{start[1:]} des {who} ayant répondu ({fmt.count(best['count'])} sur "
-            f"{fmt.count(best['base'])}) {_answer(by_id[best['question_id']], best['option'])} ({interval}).")
+        text = (f"{where}une fois les promotions pondérées, {fmt.pct(best['share'])} des {who} ayant répondu "
+                f"(sur {fmt.count(best['base'])}) {answer} ({interval}).")
+    else:
+        text = (f"{where}{fmt.pct(best['share'])} des {who} ayant répondu ({fmt.count(best['count'])} sur "
+                f"{fmt.count(best['base'])}) {answer} ({interval}).")
+    return text[0].upper() + text[1:]
 
 
 def function_name(function) -> str:
