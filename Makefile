@@ -117,6 +117,11 @@ endif
 $(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_STATE)
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
+# Appendix F cites the paper's charts with the number the other appendices give them
+# (helpers.numbering reads the executed notebooks beside it): rendered once they have all run.
+CLAIMS_NAMES := $(filter %_verification_affirmations,$(NAMES))
+$(CLAIMS_NAMES:%=$(OUT)/report/%.html) $(CLAIMS_NAMES:%=$(OUT)/report/code/%.html): $(filter-out $(CLAIMS_NAMES:%=$(OUT)/notebooks/%.ipynb),$(EXECUTED))
+
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
 	$(PY) -m helpers tables --params $(PARAMS)
 	$(PY) -m helpers audit --tables $(OUT)/tables --min-cell $(MIN_CELL)

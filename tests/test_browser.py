@@ -153,3 +153,24 @@ def test_axe_finds_no_serious_or_critical_violation(browser, report, source, rel
     blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                 for v in violations if v["impact"] in BLOCKING]
     assert blocking == []
+
+
+@pytest.mark.parametrize("rel", [f"{n}.html" for n in REAL])
+def test_chart_text_is_legible_at_390px(browser, full_report, rel):
+    """At 390 px, each chart is drawn at its own size or larger: its smallest text (MIN_TEXT_PT) ≥ 11 px as rendered."""
+    from helpers.figures import MIN_TEXT_PT
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium")
+    visit = Visit(browser, full_report / "report" / rel, width=390)
+    try:
+        sizes = visit.page.evaluate(
+            "Array.from(document.querySelectorAll('figure.eig-figure > img'))"
+            ".map(i => [i.getBoundingClientRect().width, i.width, Number(i.getAttribute('width'))])")
+        for rendered, _, natural in sizes:
+            smallest = MIN_TEXT_PT * 96 / 72 * rendered / natural
+            assert smallest >= 11 - 0.05, (rel, rendered, natural, smallest)
+        scroll, inner = visit.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, (scroll, inner)
+    finally:
+        visit.close()

@@ -46,7 +46,9 @@ def test_touching_one_notebook_rebuilds_only_it_and_the_aggregates(built, name):
     plan = _would_run(built, f"notebooks/{name}.ipynb")
     executed = re.findall(r"helpers execute notebooks/(\S+)\.ipynb", plan)
     rendered = re.findall(r"render render-notebook \S+/notebooks/(\S+)\.ipynb", plan)
-    assert executed == [name] and rendered == [name]
+    # Appendix F cites the other appendices' numbers (helpers.numbering): it is rendered again too.
+    claims = [n for n in NOTEBOOKS if n.endswith("_verification_affirmations")]
+    assert executed == [name] and sorted(rendered) == sorted({name, *claims})
     assert "render pdf" in plan and "render index" in plan
     assert "helpers tables" not in plan and "helpers validate" not in plan
 

@@ -171,7 +171,8 @@ def test_every_figure_is_embedded_with_its_caption_and_data_table(built, view):
         assert all(img["src"].startswith("data:image/png;base64,") for img in imgs)
         for fig_id in fig_ids:
             figure = soup.find("figure", id=fig_id)
-            assert figure.figcaption.get_text() == f"Figure {fig_id}"
+            # Numbered at render, with the appendix's letter (helpers.numbering).
+            assert re.fullmatch(rf"Graphique [A-F]\.\d+ — Figure {fig_id}", figure.figcaption.get_text())
             assert figure.details.summary.get_text() == "Données de la figure"
             assert [th["scope"] for th in figure.find_all("th")] == ["col", "col", "row", "row"]
             assert figure.table.caption

@@ -119,3 +119,60 @@ def test_synthetic_free_text_is_marked_fictive(full_report):
     assert len(items) >= 20
     assert all(li.find("span", class_="eig-fictive").get_text() == "Réponse fictive" for li in items)
     assert not [li for li in items if "Living Lab" in li.get_text() or "chatbot" in li.get_text()]
+
+
+def _numbered(report):
+    """Each reader page's numbers (« Graphique B.3 ») in order, and its text."""
+    pages = {}
+    for path in sorted((report / "report").glob("[0-9]*.html")):
+        soup = _soup(path)
+        pages[path.stem] = ([s.get_text(strip=True) for s in soup.select(".eig-number")], soup.get_text(" "))
+    return pages
+
+
+def test_figures_and_tables_numbered_per_appendix_and_every_citation_resolves(full_report):
+    from helpers import numbering
+
+    pages = _numbered(full_report)
+    known = set()
+    for name, (labels, _) in pages.items():
+        letter = "ABCDEF"[int(name[:2])]
+        assert labels, name
+        assert len(labels) == len(set(labels)), name  # each number once per appendix
+        for kind in ("Graphique", "Tableau"):
+            mine = [int(x.split(".")[1]) for x in labels if x.startswith(f"{kind} {letter}.")]
+            assert mine == list(range(1, len(mine) + 1)), (name, kind)  # 1, 2, 3… in reading order
+        assert all(x.split()[1][0] == letter for x in labels), name
+        known |= set(labels)
+    for name, (_, text) in pages.items():
+        assert numbering.unresolved(text, known) == [], name
+    claims = pages["05_verification_affirmations"][1]
+    # The paper's charts are cited as such, with the appendices' number where they are shown.
+    assert not re.search(r"graphique \d+ \(p\.", claims)
+    cited = re.findall(r"graphique (\d+) du document de travail \(graphique ([A-F]\.\d+) de ces annexes\)", claims)
+    assert cited and all(f"Graphique {own}" in known for _, own in cited)
+
+
+def test_every_chart_has_champ_source_lecture_and_recipe(full_report):
+    for name in NAMES:
+        soup = _soup(full_report / "report" / f"{name}.html")
+        for figure in soup.select("figure.eig-figure"):
+            leads = [s.get_text(strip=True) for s in figure.select(".eig-source .eig-lead")]
+            assert leads == ["Champ :", "Source :", "Lecture :", "Recette :"], (name, figure.get("id"))
+            recipe = figure.select_one(".eig-recipe").get_text(" ")
+            assert "helpers.figures." in recipe
+            # Survey charts name their indicators.csv rows; the programme's chart counts public facts.
+            assert ("indicators.csv" in recipe) != (figure.get("id") == "programme_source_code"), recipe
+
+
+def test_index_opens_with_findings_and_differences_and_pages_link_their_neighbours(full_report):
+    soup = _soup(full_report / "report" / "index.html")
+    main = soup.find("main")
+    assert main.find("h2").get_text(strip=True) == "Ce qu’il faut retenir"
+    assert soup.find(id="differences") is not None
+    assert len(soup.select("ul.differences > li")) >= 10
+    assert soup.select("ul.findings li")
+    for i, name in enumerate(NAMES):
+        pager = [a["href"] for a in _soup(full_report / "report" / f"{name}.html").select("nav.pager a")]
+        expected = ([f"{NAMES[i - 1]}.html"] if i else []) + ([f"{NAMES[i + 1]}.html"] if i + 1 < len(NAMES) else [])
+        assert pager == expected, name

@@ -161,3 +161,20 @@ def test_parameters_and_provenance_in_french(contrasting_report):
         text = footer.get_text(" ")
         assert "Promotions retenues : 1, 2, 3" in text and "données synthétiques" in text
         assert "Réponses libres : automatique" in text and 'PROMOTIONS="1 2 3"' in text
+
+
+@slow
+def test_lines_under_each_chart_are_true_of_the_contrasting_data(contrasting_report):
+    """Champ names the run's three promotions and the data set's kind; each Lecture's share is its count over its base."""
+    seen = 0
+    for path in sorted((contrasting_report.out / "report").glob("[0-9]*.html")):
+        for block in _soup(path).select("figure.eig-figure:not(#programme_source_code) .eig-source"):
+            lines = [p.get_text(" ", strip=True) for p in block.find_all("p")]
+            assert "promotions 1, 2 et 3" in lines[0], lines[0]
+            assert "calibré" not in lines[1] and "synthétiques" in lines[1], lines[1]
+            match = re.search(r"(\d+)\u202f% des .*? \((\d+) sur (\d+)\)", lines[2])
+            if match:
+                share, k, n = map(int, match.groups())
+                assert fmt.pct(k / n) == f"{share}\u202f%", lines[2]
+                seen += 1
+    assert seen >= 5

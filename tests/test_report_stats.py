@@ -16,6 +16,7 @@ def _page(full_report, name):
 def _table(soup, caption_start, contains=""):
     for table in soup.select("table.eig-table"):
         caption = table.caption.get_text() if table.caption else ""
+        caption = re.sub(r"^Tableau [A-F]\.\d+ — ", "", caption)  # the number the page gives it
         if caption.startswith(caption_start) and contains in caption:
             return table
     raise AssertionError(f"no table whose caption starts with {caption_start!r}")

@@ -30,6 +30,8 @@ from helpers.population import (
     response_rates,
 )
 from helpers.params import RunParams, resolve
+from helpers import reading
+from helpers.headcounts import populations
 from helpers.published import READINGS, chart_check, published_figures
 
 #: A chart gets its weighted reading beside it when weighting moves a share by this much.
@@ -190,16 +192,53 @@ class Appendix:
 
     def _draw(self, questions, group: str, table: pd.DataFrame | None = None, value: str = "share",
               weighting: str | None = None, title: str | None = None, name: str | None = None,
-              order=None) -> Figure:
+              order=None, call: str | None = None) -> Figure:
         table = self.table if table is None else table
         weighting = self.weighting if weighting is None else weighting
         if len(questions) > 1 or questions[0].item:
-            return stacked_scale(table, questions, group=group, weighting=weighting, title=title, name=name,
-                                 **self._kw())
+            figure = stacked_scale(table, questions, group=group, weighting=weighting, title=title, name=name,
+                                   **self._kw())
+            return self._explain(figure, questions, group, stacked_scale, weighting=weighting, table=table, call=call)
         q = questions[0]
         value = "count" if q.type == "multi" else value
-        return bar_shares(table, q, group=group, weighting=weighting, value=value, title=title, name=name,
-                          order=order, **self._kw())
+        figure = bar_shares(table, q, group=group, weighting=weighting, value=value, title=title, name=name,
+                            order=order, **self._kw())
+        return self._explain(figure, questions, group, bar_shares, weighting=weighting, table=table, call=call)
+
+    def _promotions_of(self, group: str) -> list[int]:
+        """The run's promotions, or those of the group's respondents when the run keeps them all."""
+        if self.promotions:
+            return list(self.promotions)
+        sources = ("eig", "mentor") if group == "both" else (group,)
+        return sorted({int(p) for g in sources for p in self.frames[g]["promotion"].dropna()})
+
+    def _explain(self, figure, questions, group: str, function, *, weighting: str = "none", by: str | None = None,
+                 table: pd.DataFrame | None = None, call: str | None = None):
+        """Give a chart its « Champ », « Source », « Lecture » lines and its recipe (``helpers.reading``)."""
+        if not isinstance(figure, Figure):
+            return figure  # a sentence (every cell hidden) needs no reading
+        table = self.table if table is None else table
+        ids = [q.id for q in questions]
+        rows = table[table["question_id"].isin(ids) & (table["group"] == group)]
+        if by == "subgroup":
+            rows = rows[rows["subgroup"].str.startswith("promotion=") & (rows["weighting"] == weighting)]
+            subgroup, weighting_text = "promotion=N", weighting
+        elif by == "weighting":
+            rows = rows[rows["subgroup"] == "all"]
+            subgroup, weighting_text = "all", "none, promotion"
+        else:
+            rows = rows[(rows["subgroup"] == "all") & (rows["weighting"] == weighting)]
+            subgroup, weighting_text = "all", weighting
+        promotions = self._promotions_of(group)
+        items = len(questions) if len(questions) > 1 or questions[0].item else 1
+        figure.notes = reading.Lines(
+            champ=reading.champ(group, promotions, rows, items=items, by_promotion=by == "subgroup"),
+            source=reading.source(self.kind, group),
+            lecture=reading.lecture(rows, questions, group, confidence=self.confidence),
+            recipe=reading.recipe(ids, group, subgroup=subgroup, weighting=weighting_text, promotions=promotions,
+                                  function=function, call=call),
+        ).html
+        return figure
 
     # ---- what notebooks show -------------------------------------------------
     def chart(self, figure_id: str) -> Html:
@@ -211,16 +250,18 @@ class Appendix:
         # Bars in the paper's order (the published rows are transcribed in it).
         order = self.published.loc[self.published["figure_id"] == figure_id, "option"].astype(str).tolist()
         figure = self._save(self._draw(questions, group, value="count" if unit == "count" else "share",
-                                       title=title, name=f"{figure_id}_{group}", order=order))
+                                       title=title, name=f"{figure_id}_{group}", order=order,
+                                       call=f'app.chart("{figure_id}")'))
         parts = [*self._no_respondent(group), figure, self.fidelity(figure_id), self.item_flags(questions, group), self.published_check(figure_id)]
         gap = weighting_gap(self.table, [q.id for q in questions], group)
         if gap >= WEIGHTING_GAP:
             parts.append(Html(_note(f"La pondération par promotion déplace une part de {fmt.points(gap)} "
                                     "au plus : lecture non pondérée et pondérée côte à côte.")))
             target = questions if len(questions) > 1 else questions[0]
-            parts.append(self._save(grouped_by_promotion(self.table, target, group=group, by="weighting",
-                                                         title=title, name=f"{figure_id}_{group}_ponderation",
-                                                         **self._kw())))
+            weighted = grouped_by_promotion(self.table, target, group=group, by="weighting", title=title,
+                                            name=f"{figure_id}_{group}_ponderation", **self._kw())
+            parts.append(self._save(self._explain(weighted, questions, group, grouped_by_promotion, by="weighting",
+                                                  call=f'app.chart("{figure_id}")')))
         return _join(*parts)
 
     def fidelity(self, figure_id: str) -> Html:
@@ -318,13 +359,16 @@ class Appendix:
         if estimated:
             verdict += f" ; {estimated} valeur{'s' if estimated > 1 else ''} publiée{'s' if estimated > 1 else ''} " \
                        f"lue{'s' if estimated > 1 else ''} sur l'axe du graphique (≈)"
-        caption = f"Graphique du document de travail (p. {page}) : valeurs publiées et recalculées ({verdict})"
+        number = int(figure_id.removeprefix("fig"))
+        caption = (f"Graphique {number} du document de travail (p. {page}) : valeurs publiées et recalculées "
+                   f"({verdict})")
         return Html(f'<details class="eig-published"><summary>{html.escape(caption)}</summary>'
                     f"{table_html(shown, caption)}</details>")
 
     def show(self, question_ids, group: str = "eig", title: str | None = None) -> Figure:
         """Any question (or a list of scale items) of one group, with bases and intervals."""
-        return self._save(self._draw(self.questions(question_ids, group), group, title=title))
+        return self._save(self._draw(self.questions(question_ids, group), group, title=title,
+                                     call=f"app.show({question_ids!r}, {group!r})"))
 
     def share(self, question_id: str, options, group: str = "eig") -> Html:
         """One sentence: the share choosing any of ``options``, its base and interval."""
@@ -365,7 +409,10 @@ class Appendix:
         if by == "subgroup" and not rows["subgroup"].str.startswith("promotion=").any():
             return Html(_note(f"Aucun répondant ({GROUP_NAMES[group]}) dont la promotion est connue dans les "
                               "promotions retenues : pas de lecture par promotion."))
-        figure = self._save(grouped_by_promotion(self.table, target, group=group, by=by, **self._kw()))
+        figure = grouped_by_promotion(self.table, target, group=group, by=by, **self._kw())
+        method = "by_promotion" if by == "subgroup" else "weighting_effect"
+        figure = self._save(self._explain(figure, questions, group, grouped_by_promotion, by=by,
+                                          call=f"app.{method}({question_ids!r}, {group!r})"))
         flags = self.item_flags(questions, group)
         return _join(figure, flags) if flags.html else figure
 
@@ -772,7 +819,31 @@ class Appendix:
             share, labels=labels, title="Défis dont le code source a été publié",
             who="défis listés sur le site du programme", name="programme_source_code",
             confidence=self.confidence))
+        if isinstance(figure, Figure):
+            figure.notes = self._source_code_lines(share)
         return _join(figure)
+
+    @staticmethod
+    def _source_code_lines(share: pd.DataFrame) -> str:
+        """Champ, source, lecture and recipe of the published-code chart: public facts, one row per promotion."""
+        from helpers.figures import bar_estimates
+        from helpers.programme import source_code_share
+
+        promotions = [p for p in share["promotion"] if p != "all"]
+        best = share[share["promotion"] != "all"].sort_values("share", ascending=False, kind="stable").iloc[0]
+        code = lambda text: f"<code>{html.escape(text)}</code>"  # noqa: E731
+        return reading.Lines(
+            champ=f"Défis {fmt.promotions_words(promotions, 'de')} listés sur le site du programme "
+                  f"({fmt.count(share.loc[share['promotion'] == 'all', 'base'].iloc[0])} défis, liste complète).",
+            source="Site du programme EIG (faits publics compilés avec leur source dans data/programme/), "
+                   "pas l'enquête.",
+            lecture=f"{fmt.pct(best['share'])} des défis de la promotion {best['promotion']} "
+                    f"({fmt.count(best['count'])} sur {fmt.count(best['base'])}) ont publié leur code source.",
+            recipe=f"comptage de {code(reading.function_name(source_code_share))} "
+                   f"({code(reading.function_source(source_code_share))}) ; tracé par "
+                   f"{code(reading.function_name(bar_estimates))} ({code(reading.function_source(bar_estimates))}), "
+                   f"appelé par {code('app.programme_source_code()')}.",
+        ).html
 
     def programme_roster_gap(self) -> Html:
         from helpers.programme import roster_gap

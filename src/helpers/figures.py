@@ -65,6 +65,9 @@ STACKED_SMALL_NOTE = f"barre entourée de tirets : {SMALL_TEXT} (moins de {SMALL
 SMALL_NOTE = f"barres en contour hachuré : {SMALL_TEXT} (moins de {SMALL_BASE} réponses)"
 
 DPI = 144  # 1.5 × CSS pixels: crisp text, light pages
+#: Smallest text in a chart, in points: 11 CSS pixels when the chart is shown at its own size
+#: (the pages never shrink a chart on a phone: it scrolls sideways instead, report.css).
+MIN_TEXT_PT = 8.25
 WIDTH_IN = 16 / 2.54
 FONT = "DejaVu Sans"
 WRAP = 36  # characters per line of a category label
@@ -181,6 +184,8 @@ class Figure:
     table_caption: str
     png: bytes = field(repr=False)
     svg: bytes = field(repr=False)
+    #: HTML shown under the caption: the « Champ », « Source », « Lecture » lines and the recipe (helpers.reading).
+    notes: str = field(default="", repr=False)
 
     @classmethod
     def from_matplotlib(cls, name: str, fig: MplFigure, caption: str, alt: str,
@@ -211,7 +216,7 @@ class Figure:
             f'<figure class="eig-figure" id="{esc(self.name)}">'
             f'<img src="data:image/png;base64,{data}" alt="{esc(self.alt)}" '
             f'width="{width}" height="{height}">'
-            f"<figcaption>{esc(self.caption)}</figcaption>"
+            f"<figcaption>{esc(self.caption)}</figcaption>{self.notes}"
             "<details><summary>Données de la figure</summary>"
             f"{table_html(self.table, self.table_caption)}</details></figure>"
         )
@@ -387,9 +392,11 @@ def _variant(subgroup: str, weighting: str) -> str:
     return _slug(out, "pondere" if weighting == "promotion" else "")
 
 
-def _new_figure(n_rows: int, lines: int = 1) -> tuple[MplFigure, object]:
+def _new_figure(n_rows: int, lines: int = 1, extra: float = 0.0) -> tuple[MplFigure, object]:
+    """``extra``: inches for what sits outside the axes beyond a title and one legend row (a taller
+    legend), so that the rows keep their height and their wrapped labels do not overlap."""
     row_in = 0.16 * max(lines, 2) + 0.12
-    fig = MplFigure(figsize=(WIDTH_IN, 1.3 + row_in * n_rows), layout="constrained")
+    fig = MplFigure(figsize=(WIDTH_IN, 1.3 + extra + row_in * n_rows), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -457,7 +464,7 @@ def _pooled_label(rows, min_cell: int) -> str:
     return labels.pop() if len(labels) == 1 else fmt.MASKED
 
 
-def _masked_text(ax, y: float, text: str, size: float = 8) -> None:
+def _masked_text(ax, y: float, text: str, size: float = MIN_TEXT_PT) -> None:
     ax.text(0.005, y, text, va="center", ha="left", color=MUTED,
             style="italic", fontsize=size, transform=ax.get_yaxis_transform())
 
@@ -616,7 +623,9 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     any_masked = False
 
     with house_style():
-        fig, ax = _new_figure(len(items), max(w.count("\n") + 1 for w in wrapped))
+        # The legend (a title, four levels a row, maybe « masqué ») sits below the axes: room for it.
+        legend_rows = -(-(len(levels) + 1) // 4) + 1
+        fig, ax = _new_figure(len(items), max(w.count("\n") + 1 for w in wrapped), extra=0.2 * legend_rows)
         y = np.arange(len(items))
         for yi, item in zip(y, items):
             known = {lv: s for lv, s in item["shares"].items() if not np.isnan(s)}
@@ -636,7 +645,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                     if share >= 0.045:
                         ink = text_on(colours[k])
                         ax.text(left + share / 2, yi, fmt.count(item["rows"][lv]["count"]), ha="center",
-                                va="center", color=ink, fontsize=8, zorder=4,
+                                va="center", color=ink, fontsize=MIN_TEXT_PT, zorder=4,
                                 bbox={"boxstyle": "square,pad=0.35", "facecolor": colours[k], "edgecolor": "none"})
                     left += share
             if _small(item["base"]):
@@ -782,7 +791,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                 r = lookup.get((cat, key))
                 yy = yi + offset
                 if r is None or _is_masked(r):
-                    _masked_text(ax, yy, _hidden(r, min_cell), size=7.5)
+                    _masked_text(ax, yy, _hidden(r, min_cell), size=MIN_TEXT_PT)
                     continue
                 share = float(r["share"])
                 if _small(r["base"]):
@@ -796,7 +805,7 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                             ecolor=TEXT, elinewidth=0.9, capsize=2, zorder=3)
                 ax.text(max(share, float(r["ci_high"])) + 0.015, yy,
                         fmt.pct(share) + (f", {SMALL_TEXT}" if _small(r["base"]) else ""), va="center",
-                        ha="left", fontsize=7.5)
+                        ha="left", fontsize=MIN_TEXT_PT)
         ax.set_yticks(y, wrapped)
         ax.set_ylim(len(cats) - 0.5, -0.5)
         _percent_axis(ax, 1.2)

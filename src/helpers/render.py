@@ -31,6 +31,7 @@ import ast
 import hashlib
 import os
 import platform
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -412,10 +413,71 @@ def notebook_title(nb) -> str | None:
 
 
 def _read(path: Path):
-    return nbformat.read(path, as_version=4)
+    """An executed notebook, its figures and tables numbered, its citations of the paper's charts completed."""
+    from helpers import numbering
+
+    nb = nbformat.read(path, as_version=4)
+    numbering.number_notebook(nb)
+    if numbering.PAPER_CITE_RE.search(json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)):
+        siblings = [nbformat.read(p, as_version=4) for p in sorted(Path(path).parent.glob("[0-9]*.ipynb"))]
+        numbering.cite_in_notebook(nb, numbering.paper_charts(siblings))
+    return nb
 
 
-def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = False, root: str = "") -> tuple[str, dict]:
+RECIPE_FUNCTION_RE = re.compile(r"<code>(helpers\.[a-z_]+\.[A-Za-z_]+)</code>")
+
+
+def link_recipe_sources(page: str) -> str:
+    """Code view: each ``helpers`` function a recipe names links to its source, shown at the end of the page.
+
+    Self-contained (the report may be read without the repository) and the same bytes on every run.
+    """
+    import importlib
+    import inspect
+
+    from pygments import highlight
+    from pygments.lexers import PythonLexer
+
+    names = list(dict.fromkeys(RECIPE_FUNCTION_RE.findall(page)))
+    blocks = []
+    for name in names:
+        module, _, attr = name.rpartition(".")
+        try:
+            function = getattr(importlib.import_module(module), attr)
+            source = inspect.getsource(function)
+        except (ImportError, AttributeError, OSError, TypeError):
+            continue
+        anchor = "source-" + name.replace(".", "-")
+        page = page.replace(f"<code>{name}</code>", f'<a href="#{anchor}"><code>{name}</code></a>')
+        code = highlight(source, PythonLexer(), HtmlFormatter(nowrap=False, cssclass="highlight"))
+        blocks.append(f'<details id="{anchor}" class="recipe-source"><summary><code>{name}</code></summary>'
+                      f"{code}</details>")
+    if not blocks or "</main>" not in page:
+        return page
+    section = ('<section class="recipe-sources" aria-labelledby="sources-fonctions">'
+               '<h2 id="sources-fonctions">Sources des fonctions qui tracent les graphiques</h2>'
+               + "".join(blocks) + "</section>")
+    head, _, tail = page.rpartition("</main>")
+    return f"{head}{section}</main>{tail}"
+
+
+def neighbours(notebook: Path) -> list[tuple[str, str, str]]:
+    """``(rel, text, name)`` of the previous and next appendix, from the executed notebooks beside this one."""
+    siblings = sorted(Path(notebook).parent.glob("[0-9]*.ipynb"))
+    names = [p.stem for p in siblings]
+    if Path(notebook).stem not in names:
+        return []
+    i = names.index(Path(notebook).stem)
+    out = []
+    for rel, word, j in (("prev", "Annexe précédente", i - 1), ("next", "Annexe suivante", i + 1)):
+        if 0 <= j < len(siblings):
+            title = notebook_title(nbformat.read(siblings[j], as_version=4)) or names[j]
+            out.append((rel, f"{word} : {title}", names[j]))
+    return out
+
+
+def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = False, root: str = "",
+             pager: list | None = None) -> tuple[str, dict]:
     """One nbconvert pass; returns the HTML and the ``eig`` resources (outline, warnings).
 
     ``chapter`` gives a PDF chapter: a ``<section>`` with ids prefixed by the notebook
@@ -435,6 +497,8 @@ def _convert(nb, *, name: str, prov: Provenance, code: bool, chapter: bool = Fal
             ("Vue relecteur (sans code)", f"{root}{name}.html") if code else ("Voir le code", f"code/{name}.html"),
             ("PDF des annexes", f"{root}appendices.pdf"),
         ],
+        # Previous and next appendix, in the same view (the PDF needs none).
+        "pager": [(rel, text, f"{other}.html") for rel, text, other in (pager or [])],
     }
     # nbconvert deep-copies the resources: read the outline from the copy the template filled.
     html, resources = _exporter(code).from_notebook_node(nb, resources={"eig": eig, "metadata": {"name": name}})
@@ -456,8 +520,10 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     nb = _read(notebook)
     name = notebook.stem
     prov = provenance(data_dir, notebook_parameters(nb))
-    reviewer, _ = _convert(nb, name=name, prov=prov, code=False)
-    code, _ = _convert(nb, name=name, prov=prov, code=True, root="../")
+    pager = neighbours(notebook)
+    reviewer, _ = _convert(nb, name=name, prov=prov, code=False, pager=pager)
+    code, _ = _convert(nb, name=name, prov=prov, code=True, root="../", pager=pager)
+    code = link_recipe_sources(code)
     written = [
         outputs.write_text(out_dir / f"{name}.html", reviewer),
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
@@ -540,9 +606,22 @@ def render_index(notebooks: list[Path], out: Path, data_dir: Path | None = None,
         up = Path(os.path.relpath(Path(package).parent, Path(out).parent)).as_posix()
         data = {"package": f"{up}/{Path(package).name}",
                 "tables": [{**r, "href": f"{up}/{r['path']}"} for r in resources(package)]}
+    from helpers import findings, numbering
+    from helpers.published import published_figures
+
+    # Findings first: read from the run's tables (beside the package, else OUT/tables next to OUT/report).
+    tables_dir = Path(package).parent / "tables" if package is not None else Path(out).parent.parent / "tables"
+    shown = numbering.paper_charts(nbs)
+    summary = findings.summary(tables_dir, published_figures(), shown)
+    for appendix in appendices:  # where each appendix number lives, for the links of the differences
+        appendix["letter"] = numbering.letter_of(nbs[appendices.index(appendix)])
+    letters = {a["letter"]: a["name"] for a in appendices if a["letter"]}
+    for item in summary["differences"]:
+        own = item["own"]
+        item["href"] = f"{letters[own.split()[1][0]]}.html" if own and own.split()[1][0] in letters else ""
     page = _environment().get_template("landing.html.j2").render(
         title=SITE_TITLE, subtitle=SUBTITLE, study=STUDY, prov=prov, appendices=appendices, css=_css("report.css"),
-        data=data,
+        data=data, findings=summary, claims_page=next((a["name"] for a in appendices if a["letter"] == "F"), ""),
     )
     return outputs.write_text(out, page)
 
