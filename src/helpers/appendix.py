@@ -75,6 +75,9 @@ class Html:
 
     @property
     def html(self) -> str:
+        return self._body()
+
+    def _body(self) -> str:
         return self._html + "".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in self.parts)
 
     @property
@@ -97,7 +100,7 @@ class Html:
         if shown:
             name, text = shown[0].name, getattr(shown[0], "caption", None) or shown[0].text
         else:
-            name, text = "", " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.html)).split())
+            name, text = "", " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self._body())).split())
         return _one_line("Html", name, text, self.data)
 
 

@@ -220,7 +220,7 @@ def tidy(rows: pd.DataFrame, labels: Sequence[str] | None = None, **columns) -> 
     out["label"] = list(labels) if labels is not None else out.get("label", pd.Series([None] * len(out)))
     for name, values in columns.items():
         out[name] = list(values) if not isinstance(values, str) else values
-    out = out[[c for c in DATA_COLUMNS if c in out]].copy()
+    out = out[[c for c in DATA_COLUMNS if c in out] + [c for c in columns if c not in DATA_COLUMNS]].copy()
     for c in NUMERIC:
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
