@@ -57,3 +57,15 @@ def test_it_runs_headless_with_widgets():
     plain = [o["data"]["text/plain"] for c in code[2:] for o in c.outputs if "data" in o]
     assert all("\n" not in p and len(p) < 200 for p in plain)
     assert _snapshot() == before
+
+
+def test_make_lab_passes_lab_args_last_and_runs_as_root():
+    """`make lab LAB_ARGS=…`: the options reach `jupyter lab` after the defaults (so they win)."""
+    import os
+    import subprocess
+
+    plan = subprocess.run(["make", "-n", "-s", "lab", "LAB_ARGS=--port=8899 --no-browser", "LAB_DIR=/tmp/x"],
+                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    assert plan.startswith(".venv/bin/jupyter lab --ServerApp.root_dir=/tmp/x ")
+    assert plan.endswith("--port=8899 --no-browser")
+    assert ("--allow-root" in plan) == (os.geteuid() == 0)
