@@ -168,8 +168,10 @@ def test_exploration_notebook_runs_with_its_widgets(browser, lab):
         # Switching on the private mode redraws, stamped « non diffusable ».
         page.locator(".widget-checkbox input[type=checkbox]").check()
         page.wait_for_selector(".widget-output .eig-restricted", timeout=RUN * 1000)
-        page.wait_for_function(KERNEL_IDLE, timeout=RUN * 1000, polling=500)
-        assert page.locator(".widget-output img").evaluate_all("els => els.every(i => i.naturalWidth > 0)")
+        page.wait_for_function(KERNEL_IDLE, arg=EXPLORE, timeout=RUN * 1000, polling=500)
+        page.wait_for_function("""() => { const imgs = [...document.querySelectorAll('.widget-output img')];
+                                  return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }""",
+                               timeout=RUN * 1000, polling=500)
         direct = _images(page, EXPLORE, ".jp-OutputArea-output figure.eig-figure")
         assert direct and all(f["w"] > 0 for f in direct)
         assert errors == []

@@ -126,6 +126,25 @@ def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
 
 
+def compare_data(q, options, group: str, r: dict, specs, masked: bool, confidence: float) -> pd.DataFrame:
+    """A comparison's numbers as ``.data``: one row per subgroup (withheld values NaN, as on the page)."""
+    from helpers.intervals import proportion_interval
+
+    rows = []
+    for spec, k in zip(specs, "ab"):
+        base, count = float(r[f"base_{k}"]), float(r[f"count_{k}"])
+        low, high = proportion_interval(count, base, confidence)
+        rows.append({"question_id": q.id, "option": "+".join(options),
+                     "label": " ou ".join(q.label(o) for o in options), "group": group, "subgroup": spec,
+                     "weighting": "none", "base": base, "count": count,
+                     "share": count / base if base else float("nan"), "ci_low": low, "ci_high": high,
+                     "suppressed": masked})
+    data = tidy(pd.DataFrame(rows))
+    data["difference"] = float("nan") if masked else float(r["difference"])
+    data["p_value"] = float("nan") if masked else float(r["p_value"])
+    return data
+
+
 #: Why the challenge-level reading is missing, where it would have been shown.
 NO_CHALLENGE = ("Lecture par défi non disponible : aucun répondant de ce jeu de données n'indique son défi "
                 "(colonne « défi » absente ou vide), chaque réponse ne peut donc être rattachée à un défi.")
@@ -487,7 +506,8 @@ class Appendix:
         note = _note("Une case de cette comparaison est masquée (moins de "
                      f"{self.min_cell} réponses, ou masquée pour en protéger une autre) : ni l'écart ni le test "
                      "ne sont publiés, car ils la révéleraient.") if masked else ""
-        return Html(table_html(pd.DataFrame(rows), caption) + note)
+        return Html(table_html(pd.DataFrame(rows), caption) + note,
+                    compare_data(q, options, group, r, (a, b), masked, self.confidence))
 
     def paired(self, before_id: str, after_id: str, group: str = "eig") -> Html:
         """Before/after asked to the same respondents: changes per respondent and exact paired tests."""

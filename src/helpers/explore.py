@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import fmt
-from helpers.appendix import GROUP_NAMES, Html
+from helpers.appendix import GROUP_NAMES, Html, compare_data
 from helpers.compare import compare_shares, involves_hidden
 from helpers.figures import bar_shares, set_theme, stacked_scale, table_html, tidy
 from helpers.indicators import answer_matrix, combined_share, group_frame, indicator_tables, option_codes, question_of
@@ -245,18 +245,7 @@ class Explorer:
         masked = self.params.min_cell > 0 and (
             (not self.subgroup and involves_hidden(self.tables["respondent"], question_id, options, a, b, group))
             or any(self._small(r[f"count_{k}"], r[f"base_{k}"]) for k in "ab"))
-        rows = []
-        for spec, k in ((a, "a"), (b, "b")):
-            base, count = float(r[f"base_{k}"]), float(r[f"count_{k}"])
-            low, high = proportion_interval(count, base, self.params.confidence)
-            rows.append({"question_id": question_id, "option": "+".join(options),
-                         "label": " ou ".join(q.label(o) for o in options), "group": group, "subgroup": spec,
-                         "weighting": "none", "base": base, "count": count,
-                         "share": count / base if base else np.nan, "ci_low": low, "ci_high": high,
-                         "suppressed": masked, "suppression": "secondary" if masked else None})
-        data = tidy(pd.DataFrame(rows))
-        data["difference"] = np.nan if masked else float(r["difference"])
-        data["p_value"] = np.nan if masked else float(r["p_value"])
+        data = compare_data(q, options, group, r, (a, b), masked, self.params.confidence)
         shown = pd.DataFrame({
             "Sous-groupe": [s.replace("promotion=", "Promotion ") for s in (a, b)],
             "Base": [fmt.count(b_) for b_ in data["base"]],
