@@ -107,3 +107,27 @@ def test_every_private_output_is_stamped(private, tmp_path):
 def test_public_outputs_carry_no_stamp(ex):
     r = ex.share("etalab_expertise", "yes")
     assert "diffusion" not in r.data and "Non diffusable" not in r.html
+
+
+def test_dashboard_controls_drive_the_same_api():
+    from helpers.dashboard import dashboard
+
+    board = dashboard("data/sample")
+    assert board.result.data.loc[0, "question_id"] == board.question.value
+    board.group.value = "both"  # the questions offered are those pooled for both groups
+    assert "tool_maintained" in [v for _, v in board.question.options]
+    assert "skill_profile" not in [v for _, v in board.question.options]
+    board.question.value = "tool_maintained"
+    assert set(board.result.data["group"]) == {"both"}
+    board.weighting.value = "promotion"
+    assert set(board.result.data["weighting"]) == {"promotion"}
+    board.group.value = "eig"
+    board.question.value = "skill_profile"
+    board.cross.value = "tool_maintained"  # a cross-tab: one line per profile
+    assert set(board.result.data["row_question"]) == {"skill_profile"}
+    assert board.result.data["suppressed"].any()
+    board.private.value = True  # nothing hidden, stamped
+    assert not board.result.data["suppressed"].any() and board.result.private
+    board.promotion.value = "2"
+    lines = board.result.data.drop_duplicates("row_option")
+    assert 0 < lines["base"].sum() <= 16 and board.error is None  # promotion 2 has 16 EIG of 21
