@@ -164,8 +164,13 @@ test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a brow
 test-fuzz: $(ENV_STAMP) ## the property-based tests with many more examples (Hypothesis profile "fuzz")
 	$(PY) -m pytest tests/test_fuzz_*.py tests/test_params.py --hypothesis-profile=fuzz -m "not browser"
 
-lab: $(ENV_STAMP) ## open JupyterLab in the project environment
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
+# LAB_ARGS go to `jupyter lab` last (so they win): LAB_ARGS="--port=8890 --no-browser --ServerApp.ip=0.0.0.0";
+# LAB_DIR is the folder it serves. As root (a container), --allow-root is added, or JupyterLab exits at once.
+LAB_ARGS ?=
+LAB_DIR ?= $(CURDIR)
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(ENV_STAMP) ## open JupyterLab on the project's kernel (LAB_ARGS: port, --no-browser, … passed on)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --LabApp.default_url=/lab/tree/notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 sample-data: $(ENV_STAMP) ## regenerate the synthetic sample (byte for byte)
 	$(PY) -m helpers sample-data

@@ -28,7 +28,7 @@ def test_chart_shows_figure_base_and_published_values(app):
     assert '<figure class="eig-figure" id="fig17_eig">' in html
     assert "13 sur 21" in html  # 62 % of the paper = 13 EIG out of 21
     assert "(2 sur 2 identiques par construction" in html
-    assert (app.out_dir / "figures" / "fig17_eig.png").exists()
+    assert not (app.out_dir / "figures").exists()  # exploring writes nothing under OUT
 
 
 @pytest.mark.parametrize("figure_id", [f"fig{i:02d}" for i in range(1, 24)])

@@ -248,7 +248,7 @@ FIGURE_QUESTIONS = {
 
 @pytest.fixture(scope="module")
 def small_appendix(small, tmp_path_factory) -> Appendix:
-    return Appendix(small, tmp_path_factory.mktemp("out"))
+    return Appendix(small, tmp_path_factory.mktemp("out"), save=True)
 
 
 @pytest.mark.parametrize("kind", FIGURE_QUESTIONS)
@@ -273,6 +273,10 @@ def test_by_promotion_figures_mask_promotion_1(small_appendix, kind):
     # The saved files exist (figures are written under out_dir/figures).
     saved = small_appendix.out_dir / "figures" / f"{figure.name}.svg"
     assert saved.is_file()
+    # The numbers one can hold tell no more than the page: promotion 1's values are NaN, its base kept.
+    held = figure.data[figure.data["subgroup"] == "promotion=1"]
+    assert len(held) == len(first) and held["suppressed"].all() and held["base"].notna().all()
+    assert held[["count", "share", "ci_low", "ci_high"]].isna().all().all()
 
 
 def test_tables_command_leaves_promotion_1_cells_blank(small, tmp_path):

@@ -9,7 +9,8 @@ figures under ``out_dir`` and returns objects that display as accessible HTML.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import os
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +19,17 @@ import pandas as pd
 from helpers import fmt
 from helpers.codebook import GROUP_NAMES
 from helpers.compare import compare_shares
-from helpers.figures import Figure, bar_shares, base_label, grouped_by_promotion, set_style, stacked_scale, table_html
+from helpers.figures import (
+    Figure,
+    _one_line,
+    bar_shares,
+    base_label,
+    grouped_by_promotion,
+    set_style,
+    stacked_scale,
+    table_html,
+    tidy,
+)
 from helpers.headcounts import populations
 from helpers.indicators import challenges_known, indicator_tables, question_of, restrict
 from helpers.load import load_survey
@@ -31,7 +42,7 @@ from helpers.population import (
 )
 from helpers.params import RunParams, resolve
 from helpers import reading
-from helpers.headcounts import populations
+from helpers.outputs import OUT_ENV
 from helpers.published import READINGS, chart_check, published_figures
 
 #: A chart gets its weighted reading beside it when weighting moves a share by this much.
@@ -48,18 +59,58 @@ def weighting_gap(table: pd.DataFrame, question_ids, group: str) -> float:
     return float((pivot["promotion"] - pivot["none"]).abs().max())
 
 
-@dataclass
 class Html:
-    """A block of HTML the notebook displays (and nbconvert keeps)."""
+    """What a notebook method returns: HTML to display, the numbers behind it, and its figures.
 
-    html: str
+    ``data`` is a tidy frame (for a chart or a share: numeric ``share``, ``base``, ``count``,
+    ``ci_low``, ``ci_high``, the suppression flag, labels and codes; see ``figures.tidy``);
+    ``figures`` the :class:`~helpers.figures.Figure` objects shown, each drawn on demand, so
+    the HTML is written when displayed (after any ``figures.set_theme``). Its ``text/plain``
+    is one line: executed notebooks do not store the HTML twice.
+    """
+
+    def __init__(self, html: str = "", data: pd.DataFrame | None = None, *, parts=()):
+        self._html = html
+        self.parts = tuple(parts)
+        self.data = tidy(pd.DataFrame()) if data is None else data
+
+    @property
+    def html(self) -> str:
+        return self._body()
+
+    def _body(self) -> str:
+        return self._html + "".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in self.parts)
+
+    @property
+    def figures(self) -> list:
+        return [p for p in self.parts if isinstance(p, Figure)] + [f for p in self.parts if isinstance(p, Html)
+                                                                   for f in p.figures]
+
+    @property
+    def fig(self):
+        """The matplotlib figure of the (first) chart shown, drawn in the current theme."""
+        if not self.figures:
+            raise AttributeError("this result shows no chart")
+        return self.figures[0].fig
 
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:
+        shown = [p for p in self.parts if hasattr(p, "caption") or hasattr(p, "text")]
+        if shown:
+            name, text = shown[0].name, getattr(shown[0], "caption", None) or shown[0].text
+        else:
+            name, text = "", " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self._body())).split())
+        return _one_line("Html", name, text, self.data)
 
-def _join(*parts) -> Html:
-    return Html("".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in parts))
+
+def _join(*parts, data: pd.DataFrame | None = None) -> Html:
+    """Parts shown one after the other; ``data`` defaults to the first part's that has rows."""
+    if data is None:
+        data = next((p.data for p in parts if isinstance(getattr(p, "data", None), pd.DataFrame)
+                     and len(p.data)), None)
+    return Html(parts=parts, data=data)
 
 
 def _top2_levels_text(question) -> str:
@@ -74,6 +125,25 @@ def _p(value: float) -> str:
 
 def _note(text: str) -> str:
     return f'<p class="eig-note">{html.escape(text)}</p>'
+
+
+def compare_data(q, options, group: str, r: dict, specs, masked: bool, confidence: float) -> pd.DataFrame:
+    """A comparison's numbers as ``.data``: one row per subgroup (withheld values NaN, as on the page)."""
+    from helpers.intervals import proportion_interval
+
+    rows = []
+    for spec, k in zip(specs, "ab"):
+        base, count = float(r[f"base_{k}"]), float(r[f"count_{k}"])
+        low, high = proportion_interval(count, base, confidence)
+        rows.append({"question_id": q.id, "option": "+".join(options),
+                     "label": " ou ".join(q.label(o) for o in options), "group": group, "subgroup": spec,
+                     "weighting": "none", "base": base, "count": count,
+                     "share": count / base if base else float("nan"), "ci_low": low, "ci_high": high,
+                     "suppressed": masked})
+    data = tidy(pd.DataFrame(rows))
+    data["difference"] = float("nan") if masked else float(r["difference"])
+    data["p_value"] = float("nan") if masked else float(r["p_value"])
+    return data
 
 
 #: Why the challenge-level reading is missing, where it would have been shown.
@@ -91,8 +161,13 @@ class Appendix:
 
         return cls(**{name: namespace[name] for name in parameters() if name in namespace})
 
-    def __init__(self, *args, **kwargs):
-        """The run parameters of ``helpers.params.RunParams`` (same order and defaults), checked first."""
+    def __init__(self, *args, save: bool | None = None, **kwargs):
+        """The run parameters of ``helpers.params.RunParams`` (same order and defaults), checked first.
+
+        ``save``: write the figures under ``out_dir/figures``. By default only when the
+        pipeline runs the notebook for this ``out_dir`` (it sets ``HELPERS_OUT_DIR``), so
+        exploring writes nothing under the report's outputs.
+        """
         self.params = params = RunParams(*args, **kwargs)
         self.data_dir = resolve(params.data_dir)
         self.out_dir = resolve(params.out_dir)
@@ -101,6 +176,8 @@ class Appendix:
         self.min_cell = params.min_cell
         self.weighting = params.weighting
         self.fpc = params.fpc
+        running = os.environ.get(OUT_ENV)
+        self.save = (bool(running) and Path(running).resolve() == Path(self.out_dir).resolve()) if save is None else save
         self.survey = load_survey(self.data_dir)
         #: ``calibrated`` (the sample, calibrated on the paper's charts), ``synthetic`` or ``real``.
         self.kind = self.survey.kind
@@ -187,7 +264,8 @@ class Appendix:
         return {"confidence": self.confidence, "min_cell": self.min_cell, **extra}
 
     def _save(self, figure: Figure) -> Figure:
-        figure.save(self.out_dir)
+        if self.save:
+            figure.save(self.out_dir)
         return figure
 
     def _draw(self, questions, group: str, table: pd.DataFrame | None = None, value: str = "share",
@@ -262,7 +340,7 @@ class Appendix:
                                             name=f"{figure_id}_{group}_ponderation", **self._kw())
             parts.append(self._save(self._explain(weighted, questions, group, grouped_by_promotion, by="weighting",
                                                   call=f'app.chart("{figure_id}")')))
-        return _join(*parts)
+        return _join(*parts, data=figure.data)
 
     def fidelity(self, figure_id: str) -> Html:
         """Whether the paper prints the chart's respondent group or it is inferred, and what departs from the chart."""
@@ -384,15 +462,20 @@ class Appendix:
                                   confidence=self.confidence, min_cell=None)
         weighted = self.table[(self.table["question_id"] == question_id) & (self.table["group"] == group)
                               & (self.table["weighting"] == "promotion") & self.table["option"].isin(options)]
-        if self.weighting == "promotion" and weighted["suppressed"].any():  # the audit dropped it: so here
+        hidden = self.weighting == "promotion" and bool(weighted["suppressed"].any())
+        if hidden:  # the audit dropped it: so here
             phrase = f"masqué pour protéger une autre case, base {fmt.count(r['base'])}"
         missing = f" ; {r['missing']} sans réponse" if r["missing"] else ""
         bounds = ""
         if not pd.isna(r["nr_low"]):
             bounds = (f" ; {fmt.nr_bounds_phrase(r['nr_low'], r['nr_high'], r['population'], r['base'])}")
+        row = pd.DataFrame([{"question_id": question_id, "option": "+".join(options),
+                             "label": " ou ".join(q.label(o) for o in options), "group": group,
+                             "subgroup": "all", "weighting": self.weighting, **r,
+                             "suppressed": hidden, "suppression": weighted["suppression"].dropna().iloc[0] if hidden else None}])
         return Html(f"<p><strong>{html.escape(q.text)}</strong> — {html.escape(labels)}, "
                     f"{html.escape(GROUP_NAMES[group])}{reading} : {html.escape(phrase)}{missing}"
-                    f"{html.escape(bounds)}.</p>")
+                    f"{html.escape(bounds)}.</p>", tidy(row))
 
     def by_promotion(self, question_ids, group: str = "eig") -> Figure:
         """The same question by promotion (small cells masked)."""
@@ -467,7 +550,8 @@ class Appendix:
         note = _note("Une case de cette comparaison est masquée (moins de "
                      f"{self.min_cell} réponses, ou masquée pour en protéger une autre) : ni l'écart ni le test "
                      "ne sont publiés, car ils la révéleraient.") if masked else ""
-        return Html(table_html(pd.DataFrame(rows), caption) + note)
+        return Html(table_html(pd.DataFrame(rows), caption) + note,
+                    compare_data(q, options, group, r, (a, b), masked, self.confidence))
 
     def paired(self, before_id: str, after_id: str, group: str = "eig") -> Html:
         """Before/after asked to the same respondents: changes per respondent and exact paired tests."""

@@ -24,7 +24,7 @@ import io
 import re
 import struct
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,16 +143,51 @@ def house_rc() -> dict:
     return rc
 
 
+#: What :func:`set_theme` laid over the house style (empty unless a user asked: the report never does).
+_THEME: dict = {"rc": {}, "version": 0}
+
+
+def set_theme(rc: dict | None = None, *, palette=None, reset: bool = False) -> dict:
+    """Override the house style for every chart drawn from now on: the documented style entry point.
+
+    ``rc`` takes matplotlib rcParams (``{"font.size": 11}``, or a seaborn style such as
+    ``sns.axes_style("ticks")``); ``palette`` the series colours (a seaborn palette name or
+    a list of colours), read by every chart in place of :data:`SERIES`. Charts already
+    returned are drawn again when next displayed. ``reset=True`` restores the house style.
+    The report's pipeline never calls it, so its figures keep the house style byte for byte.
+    Returns the overrides now in force.
+    """
+    if reset:
+        _THEME["rc"] = {}
+    if rc:
+        _THEME["rc"].update(rc)
+    if palette is not None:
+        _THEME["rc"]["axes.prop_cycle"] = cycler(color=sns.color_palette(palette).as_hex())
+    _THEME["version"] += 1
+    return dict(_THEME["rc"])
+
+
+def theme_rc() -> dict:
+    """The rcParams charts are drawn with: the house style plus :func:`set_theme`'s overrides."""
+    return {**house_rc(), **_THEME["rc"]}
+
+
 @contextmanager
 def house_style():
-    """Apply the house style for the duration of a block (our charts use it)."""
-    with mpl.rc_context(house_rc()):
+    """Apply the house style (and any :func:`set_theme` overrides) for the duration of a block."""
+    with mpl.rc_context(theme_rc()):
         yield
 
 
 def set_style() -> None:
     """Apply the house style globally, for ad-hoc plots in a notebook."""
-    mpl.rcParams.update(house_rc())
+    mpl.rcParams.update(theme_rc())
+
+
+def _series(n: int = len(SERIES)) -> list[str]:
+    """``n`` series colours of the style in force (the house's :data:`SERIES` unless a theme overrides them)."""
+    colours = mpl.rcParams["axes.prop_cycle"].by_key().get("color") or list(SERIES)
+    return [colours[i % len(colours)] for i in range(n)]
 
 
 # --- the Figure object ----------------------------------------------------------
@@ -166,36 +201,125 @@ def _render(fig: MplFigure, kind: str) -> bytes:
     return buf.getvalue()
 
 
-@dataclass
-class Figure:
-    """One chart with its caption, alt text, data table and rendered bytes.
+#: Columns of a result's ``.data`` (those its rows have), in this order.
+DATA_COLUMNS = ("question_id", "item", "option", "label", "series", "group", "subgroup", "weighting",
+                "base", "count", "share", "ci_low", "ci_high", "suppressed", "suppression", "missing",
+                "n_eff", "population", "nr_low", "nr_high")
+#: Values a hidden cell withholds in ``.data`` (NaN there, as on the page).
+HIDDEN_VALUES = ("count", "share", "ci_low", "ci_high", "n_eff", "nr_low", "nr_high")
+NUMERIC = ("base", "count", "share", "ci_low", "ci_high", "missing", "n_eff", "population", "nr_low", "nr_high")
 
-    ``png`` and ``svg`` are rendered once, when the figure is built (in the
-    house style), so saving and displaying never depend on global state; the
-    matplotlib figure is not registered with pyplot, so nothing leaks and the
-    notebook shows only :meth:`_repr_html_`.
+
+def tidy(rows: pd.DataFrame, labels: Sequence[str] | None = None, **columns) -> pd.DataFrame:
+    """Rows of the indicator table as a result's ``.data``: one row per value shown, numbers as floats.
+
+    A hidden cell keeps its base and reason but none of its values (they are NaN), so
+    ``.data`` never tells more than the page; ``labels`` and ``columns`` add the French
+    label and, e.g., the item or series of each row.
+    """
+    out = rows.reset_index(drop=True).copy()
+    hidden = (out.apply(_is_masked, axis=1).to_numpy(bool) if len(out) and "suppressed" in out
+              else np.zeros(len(out), bool))
+    out["label"] = list(labels) if labels is not None else out.get("label", pd.Series([None] * len(out)))
+    for name, values in columns.items():
+        out[name] = list(values) if not isinstance(values, str) else values
+    out = out[[c for c in DATA_COLUMNS if c in out] + [c for c in columns if c not in DATA_COLUMNS]].copy()
+    for c in NUMERIC:
+        if c in out:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    for c in ("ci_low", "ci_high", "count", "share"):
+        if c not in out:
+            out[c] = np.nan
+    out.loc[hidden, [c for c in HIDDEN_VALUES if c in out]] = np.nan
+    out["suppressed"] = (out["suppressed"].fillna(False).astype(bool) if "suppressed" in out
+                         else False)
+    return out
+
+
+def _one_line(kind: str, name: str, text: str, data: pd.DataFrame) -> str:
+    """The ``text/plain`` of a result: one line (the HTML is the display; never stored twice)."""
+    text = " ".join(str(text).split())
+    short = text if len(text) <= 70 else text[:69] + "…"
+    label = f"{kind} {name}" if name else kind
+    return f"<{label}: {short} — .data: {len(data)} row{'s' if len(data) != 1 else ''}>"
+
+
+@dataclass(repr=False)
+class Figure:
+    """One chart with its caption, alt text, data tables and the drawing behind them.
+
+    ``data`` is the tidy frame of every value shown (numeric share, base, count and
+    interval; :func:`tidy`), ``table`` the same in French as printed under the chart.
+    The matplotlib figure (:attr:`fig`) is drawn on first use, in the house style plus
+    :func:`set_theme`'s overrides, and drawn again after the theme changes; ``png`` and
+    ``svg`` are rendered from it when displayed or saved, so an edit of ``fig`` shows.
+    The figure is not registered with pyplot, so nothing leaks and the notebook shows
+    only :meth:`_repr_html_`.
     """
 
     name: str
-    fig: MplFigure
+    draw: Callable[[], MplFigure]
     caption: str
     alt: str
     table: pd.DataFrame
     table_caption: str
-    png: bytes = field(repr=False)
-    svg: bytes = field(repr=False)
+    data: pd.DataFrame = field(default_factory=lambda: tidy(pd.DataFrame()))
     #: HTML shown under the caption: the « Champ », « Source », « Lecture » lines and the recipe (helpers.reading).
     notes: str = field(default="", repr=False)
+    _fig: MplFigure | None = field(default=None, init=False)
+    _theme: int = field(default=-1, init=False)
+    _rendered: dict = field(default_factory=dict, init=False)
 
     @classmethod
-    def from_matplotlib(cls, name: str, fig: MplFigure, caption: str, alt: str,
-                        table: pd.DataFrame, table_caption: str | None = None) -> Figure:
-        """Wrap a finished matplotlib figure (also for a notebook's own chart)."""
+    def from_matplotlib(cls, name: str, fig: MplFigure | Callable[[], MplFigure], caption: str, alt: str,
+                        table: pd.DataFrame, table_caption: str | None = None,
+                        data: pd.DataFrame | None = None) -> Figure:
+        """Wrap a matplotlib figure, or a function drawing it (also for a notebook's own chart)."""
         if not NAME_RE.match(name):
             raise ValueError(f"figure name {name!r}: expected a slug [a-z0-9_-]")
-        with house_style():
-            png, svg = _render(fig, "png"), _render(fig, "svg")
-        return cls(name, fig, caption, alt, table, table_caption or caption, png, svg)
+        draw = fig if callable(fig) and not isinstance(fig, MplFigure) else (lambda: fig)
+        return cls(name, draw, caption, alt, table, table_caption or caption,
+                   tidy(pd.DataFrame()) if data is None else data)
+
+    @property
+    def fig(self) -> MplFigure:
+        """The matplotlib figure, drawn now if the theme changed since it was last drawn.
+
+        Whoever takes it may edit it: PNG and SVG are rendered afresh after each access.
+        """
+        self._rendered.clear()
+        return self._current()
+
+    def _current(self) -> MplFigure:
+        if self._fig is None or self._theme != _THEME["version"]:
+            with house_style():
+                self._fig = self.draw()
+            self._theme = _THEME["version"]
+            self._rendered.clear()
+        return self._fig
+
+    def redraw(self) -> MplFigure:
+        """Draw the figure afresh (e.g. after changing matplotlib settings by hand)."""
+        self._fig = None
+        return self.fig
+
+    def _bytes(self, kind: str) -> bytes:
+        fig = self._current()
+        if kind not in self._rendered:  # saved then displayed: rendered once
+            with house_style():
+                self._rendered[kind] = _render(fig, kind)
+        return self._rendered[kind]
+
+    @property
+    def png(self) -> bytes:
+        return self._bytes("png")
+
+    @property
+    def svg(self) -> bytes:
+        return self._bytes("svg")
+
+    def __repr__(self) -> str:
+        return _one_line("Figure", self.name, self.caption, self.data)
 
     def save(self, out_dir: Path | str) -> list[Path]:
         """Write ``<out_dir>/figures/<name>.png`` and ``.svg`` atomically."""
@@ -205,13 +329,13 @@ class Figure:
     @property
     def size_px(self) -> tuple[int, int]:
         """Display size in CSS pixels (the PNG has DPI/96 device pixels per CSS pixel)."""
-        width, height = struct.unpack(">II", self.png[16:24])  # PNG IHDR
-        return round(width * 96 / DPI), round(height * 96 / DPI)
+        return _size_px(self.png)
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        width, height = self.size_px
-        data = base64.b64encode(self.png).decode("ascii")
+        png = self.png
+        width, height = _size_px(png)
+        data = base64.b64encode(png).decode("ascii")
         return (
             f'<figure class="eig-figure" id="{esc(self.name)}">'
             f'<img src="data:image/png;base64,{data}" alt="{esc(self.alt)}" '
@@ -220,6 +344,11 @@ class Figure:
             "<details><summary>Données de la figure</summary>"
             f"{table_html(self.table, self.table_caption)}</details></figure>"
         )
+
+
+def _size_px(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])  # PNG IHDR
+    return round(width * 96 / DPI), round(height * 96 / DPI)
 
 
 def _cell(value, na: str, digits: int) -> str:
@@ -434,12 +563,17 @@ class Sentence:
 
     name: str
     text: str
+    #: The hidden rows: bases and reasons, no value (see :func:`tidy`).
+    data: pd.DataFrame = field(default_factory=lambda: tidy(pd.DataFrame()))
 
     def save(self, out_dir: Path | str) -> list[Path]:
         return []
 
     def _repr_html_(self) -> str:
         return f'<p class="eig-note">{html.escape(self.text)}</p>'
+
+    def __repr__(self) -> str:
+        return _one_line("Sentence", self.name, self.text, self.data)
 
 
 def _every_cell_hidden(rows: pd.DataFrame) -> bool:
@@ -455,7 +589,7 @@ def _all_hidden(name: str, title: str, who: str, rows: pd.DataFrame, min_cell: i
     reasons = sorted({_hidden(r, min_cell) for _, r in rows.iterrows()})
     bases = _n(rows["base"])
     return Sentence(name, f"{title} — {who} ({bases}) : toutes les valeurs sont masquées "
-                          f"({' ; '.join(reasons)}) ; ce graphique n'est pas publié.")
+                          f"({' ; '.join(reasons)}) ; ce graphique n'est pas publié.", tidy(rows))
 
 
 def _pooled_label(rows, min_cell: int) -> str:
@@ -529,18 +663,20 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
     wrapped = [_wrap(t, f"(n = {fmt.count(b)})" if per_bar_base else "")
                for t, b in zip(labels, bars["base"])]
 
-    with house_style():
+    shown = ~bars.apply(_is_masked, axis=1).to_numpy()
+    small = np.array([_small(b) for b in bars["base"]], bool)
+    solid, outline = shown & ~small, shown & small
+
+    def draw() -> MplFigure:
         fig, ax = _new_figure(len(bars), max(w.count("\n") + 1 for w in wrapped))
         y = np.arange(len(bars))
         scale = bars["base"].astype(float) if value == "count" else pd.Series(1.0, index=bars.index)
         mid = bars["share"].astype(float) * scale
         lo, hi = bars["ci_low"].astype(float) * scale, bars["ci_high"].astype(float) * scale
-        shown = ~bars.apply(_is_masked, axis=1).to_numpy()
-        small = np.array([_small(b) for b in bars["base"]], bool)
-        solid, outline = shown & ~small, shown & small
-        ax.barh(y[solid], mid[solid], height=0.6, color=SERIES[0], zorder=2)
-        ax.barh(y[outline], mid[outline], height=0.6, color=WHITE, edgecolor=SERIES[0], linewidth=1.2,
-                hatch=SMALL_HATCH, hatchcolor=SERIES[0], zorder=2)
+        colour = _series(1)[0]
+        ax.barh(y[solid], mid[solid], height=0.6, color=colour, zorder=2)
+        ax.barh(y[outline], mid[outline], height=0.6, color=WHITE, edgecolor=colour, linewidth=1.2,
+                hatch=SMALL_HATCH, hatchcolor=colour, zorder=2)
         ax.errorbar(mid[shown], y[shown], xerr=[mid[shown] - lo[shown], hi[shown] - mid[shown]],
                     fmt="none", ecolor=TEXT, elinewidth=1, capsize=3, zorder=3)
         right = 1.0 if value == "share" else max(float(bars["base"].max()), 1.0)  # at most everyone
@@ -568,6 +704,9 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         multi = " (plusieurs réponses possibles)" if q.type == "multi" else ""
         small_note = f"\n{SMALL_NOTE}" if outline.any() else ""
         _titles(fig, ax, title, f"{who}, {n_text}{multi} ; traits : {fmt.ci_label(confidence)}{small_note}")
+        return fig
+
+    multi = " (plusieurs réponses possibles)" if q.type == "multi" else ""
 
     unit = "part" if value == "share" else "nombre"
     caption = (f"{title} — {who}, {n_text} : {unit} des répondants par réponse{multi}, "
@@ -578,9 +717,10 @@ def bar_shares(table: pd.DataFrame, question, *, group: str, subgroup: str = "al
         phrases.append(f"{_top2_label(q)} : {_phrase(top2.iloc[0], confidence, min_cell)}")
     alt = f"Diagramme en barres horizontales. {title} ({who}, {n_text}). " + " ; ".join(phrases) + "."
     shown_rows = pd.concat([bars, top2])
-    data = _row_table(shown_rows, [_option_label(q, o) for o in shown_rows["option"]], confidence,
-                      min_cell=min_cell)
-    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+    labels_shown = [_option_label(q, o) for o in shown_rows["option"]]
+    data = _row_table(shown_rows, labels_shown, confidence, min_cell=min_cell)
+    return Figure.from_matplotlib(name, draw, caption, alt, data, f"{title} — {who}",
+                                  data=tidy(shown_rows, labels_shown))
 
 
 def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgroup: str = "all",
@@ -620,11 +760,12 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
     wrapped = [_wrap(i["label"], f"(n = {fmt.count(i['base'])}{', ' + SMALL_TEXT if _small(i['base']) else ''})")
                for i in items]
     any_small = any(_small(i["base"]) for i in items)
-    any_masked = False
 
-    with house_style():
-        # The legend (a title, four levels a row, maybe « masqué ») sits below the axes: room for it.
-        legend_rows = -(-(len(levels) + 1) // 4) + 1
+    # The legend (a title, four levels a row, maybe « masqué ») sits below the axes: room for it.
+    legend_rows = -(-(len(levels) + 1) // 4) + 1
+
+    def draw() -> MplFigure:
+        any_masked = False
         fig, ax = _new_figure(len(items), max(w.count("\n") + 1 for w in wrapped), extra=0.2 * legend_rows)
         y = np.arange(len(items))
         for yi, item in zip(y, items):
@@ -678,6 +819,7 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
                    frameon=False, title="Niveau de réponse", handleheight=1.4, handlelength=2.2)
         _titles(fig, ax, title, f"{who}, {n_text}" + (f"\n{STACKED_SMALL_NOTE}" if any_small else ""))
+        return fig
 
     scale_text = f"de {levels[0]} à {levels[-1]}"
     ends = ""
@@ -704,7 +846,12 @@ def stacked_scale(table: pd.DataFrame, questions: Sequence, *, group: str, subgr
                                       else fmt.ci(i["top2"]["ci_low"], i["top2"]["ci_high"]) for i in items]
     if any(i["top2"] is not None and not fmt.is_missing(i["top2"].get("nr_low")) for i in items):
         data[f"{NR_COLUMN}, part {_top2_levels(q0)}"] = [_bounds_cell(i["top2"]) for i in items]
-    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+    shown_rows = pd.concat([_ordered(q, _select(table, q.id, group, subgroup, weighting)).assign(item=q.item or q.text)
+                            for q in questions], ignore_index=True)
+    labels_shown = [_option_label(q, o) for q in questions
+                    for o in _ordered(q, _select(table, q.id, group, subgroup, weighting))["option"]]
+    return Figure.from_matplotlib(name, draw, caption, alt, data, f"{title} — {who}",
+                                  data=tidy(shown_rows, labels_shown))
 
 
 def _series_name(by: str, key: str) -> str:
@@ -780,12 +927,13 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     wrapped = [_wrap(t) for t in cat_labels]
     k = len(series)
     height = 0.8 / k
-    any_small = False
+    any_small = any(_small(r["base"]) for _, r in drawn.iterrows() if not _is_masked(r))
 
-    with house_style():
+    def draw() -> MplFigure:
         fig, ax = _new_figure(len(cats), max(k + 0.5, max(w.count("\n") + 1 for w in wrapped)))
         y = np.arange(len(cats))
-        for j, (key, colour, hatch) in enumerate(zip(series, SERIES, SERIES_HATCHES)):
+        colours = _series(len(series))
+        for j, (key, colour, hatch) in enumerate(zip(series, colours, SERIES_HATCHES)):
             offset = (j - (k - 1) / 2) * height
             for yi, cat in zip(y, cats):
                 r = lookup.get((cat, key))
@@ -795,7 +943,6 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
                     continue
                 share = float(r["share"])
                 if _small(r["base"]):
-                    any_small = True
                     ax.barh(yy, share, height=height * 0.92, color=WHITE, hatch=SMALL_HATCH, edgecolor=colour,
                             hatchcolor=colour, linewidth=1.1, zorder=2)
                 else:
@@ -813,11 +960,12 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
         ax.grid(axis="y", visible=False)
         sns.despine(ax=ax, left=True)
         handles = [Patch(facecolor=c, edgecolor=WHITE, hatch=h, hatchcolor=WHITE, label=lab)
-                   for c, h, lab in zip(SERIES, SERIES_HATCHES, series_labels)]
+                   for c, h, lab in zip(colours, SERIES_HATCHES, series_labels)]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(k, 2), frameon=False,
                    handleheight=1.4, handlelength=2.2)
         _titles(fig, ax, title, f"{who}, {versus} ; traits : {fmt.ci_label(confidence)}"
                 + (f"\n{SMALL_NOTE}" if any_small else ""))
+        return fig
 
     caption = (f"{title} — {who}, {versus} : part des répondants "
                f"({' ; '.join(f'{nm}, {sz}' for nm, sz in zip(names, sizes))}), avec {fmt.ci_label(confidence)}"
@@ -835,16 +983,19 @@ def grouped_by_promotion(table: pd.DataFrame, questions, *, group: str, by: str 
     data = _row_table(pd.DataFrame([lookup[(c, key)] for c, _, key, _ in ordered]),
                       [label for _, label, _, _ in ordered], confidence,
                       {"Série": [slabel for *_, slabel in ordered]}, min_cell)
-    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}, {versus}")
+    return Figure.from_matplotlib(name, draw, caption, alt, data, f"{title} — {who}, {versus}",
+                                  data=tidy(pd.DataFrame([lookup[(c, key)] for c, _, key, _ in ordered]),
+                                            [label for _, label, _, _ in ordered],
+                                            series=[_series_name(by, key) for _, _, key, _ in ordered]))
 
 
 def _bar_counts(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str) -> Figure:
     """:func:`bar_estimates` for complete counts: the shares are exact, no interval is drawn or written."""
     wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
-    with house_style():
+    def draw() -> MplFigure:
         fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
         y = np.arange(len(rows))
-        ax.barh(y, rows["share"].astype(float), height=0.6, color=SERIES[0], zorder=2)
+        ax.barh(y, rows["share"].astype(float), height=0.6, color=_series(1)[0], zorder=2)
         for yi, (_, r) in zip(y, rows.iterrows()):
             ax.text(float(r["share"]) + 0.015, yi, f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})",
                     va="center", ha="left", fontsize=8.5)
@@ -854,13 +1005,15 @@ def _bar_counts(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: s
         ax.grid(axis="y", visible=False)
         sns.despine(ax=ax, left=True)
         _titles(fig, ax, title, f"{who} ; comptage complet, sans intervalle")
+        return fig
+
     caption = f"{title} — {who} : comptage complet (rien n'est échantillonné), sans intervalle."
     phrases = [f"{lab} : {fmt.pct(r['share'])} ({fmt.count_of(r['count'], r['base'])})"
                for lab, (_, r) in zip(labels, rows.iterrows())]
     alt = f"Diagramme en barres horizontales. {title} ({who}, comptage complet). " + " ; ".join(phrases) + "."
     data = pd.DataFrame({"Option": list(labels), "Effectif": [fmt.count(c) for c in rows["count"]],
                          "Base": [fmt.count(b) for b in rows["base"]], "Part": [fmt.pct(s) for s in rows["share"]]})
-    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+    return Figure.from_matplotlib(name, draw, caption, alt, data, f"{title} — {who}", data=tidy(rows, labels))
 
 
 def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who: str, name: str,
@@ -876,11 +1029,11 @@ def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who:
     if "ci_low" not in rows:
         return _bar_counts(rows, labels=labels, title=title, who=who, name=name)
     wrapped = [_wrap(lab, f"(n = {fmt.count(b)})") for lab, b in zip(labels, rows["base"])]
-    with house_style():
+    def draw() -> MplFigure:
         fig, ax = _new_figure(len(rows), max(w.count("\n") + 1 for w in wrapped))
         y = np.arange(len(rows))
         mid, lo, hi = (rows[c].astype(float) for c in ("share", "ci_low", "ci_high"))
-        ax.barh(y, mid, height=0.6, color=SERIES[0], zorder=2)
+        ax.barh(y, mid, height=0.6, color=_series(1)[0], zorder=2)
         ax.errorbar(mid, y, xerr=[mid - lo, hi - mid], fmt="none", ecolor=TEXT, elinewidth=1, capsize=3, zorder=3)
         for yi, (_, r) in zip(y, rows.iterrows()):
             ax.text(max(r["share"], r["ci_high"]) + 0.015, yi, f"{fmt.pct(r['share'])} ({fmt.count(r['count'])})",
@@ -891,9 +1044,11 @@ def bar_estimates(rows: pd.DataFrame, *, labels: Sequence[str], title: str, who:
         ax.grid(axis="y", visible=False)
         sns.despine(ax=ax, left=True)
         _titles(fig, ax, title, f"{who} ; traits : {fmt.ci_label(confidence)}")
+        return fig
+
     caption = f"{title} — {who}, avec {fmt.ci_label(confidence)}."
     phrases = [f"{lab} : {fmt.row_phrase(r, confidence=confidence, min_cell=None)}"
                for lab, (_, r) in zip(labels, rows.iterrows())]
     alt = f"Diagramme en barres horizontales. {title} ({who}). " + " ; ".join(phrases) + "."
     data = _row_table(rows, labels, confidence)
-    return Figure.from_matplotlib(name, fig, caption, alt, data, f"{title} — {who}")
+    return Figure.from_matplotlib(name, draw, caption, alt, data, f"{title} — {who}", data=tidy(rows, labels))
