@@ -151,9 +151,12 @@ $(DATAPACKAGE): $(TABLES) $(SRC) $(CODEBOOK) $(REFERENCE) $(DATA_FILES) $(PARAMS
 claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches (STRICT=1 fails on a mismatch)
 	$(PY) -m helpers claims --params $(PARAMS) $(if $(filter 1,$(STRICT)),--strict,)
 
-# Tests in parallel (pytest-xdist); the tests reading one session build run in the worker that built it.
+# Tests in parallel (pytest-xdist), one test file per worker at a time so that a file's own builds
+# (module fixtures) are made once. Session builds (the sample's report, the contrasting data set's)
+# are made by each worker that needs them: xdist's --dist loadgroup, which would keep them in one
+# worker, does not group under pytest 9 (it renames items through an attribute pytest 9 dropped).
 TEST_WORKERS ?= 2
-XDIST := -n $(TEST_WORKERS) --dist loadgroup
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 
 test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite (TEST_WORKERS=2 processes)
 	$(PY) -m pytest $(XDIST)

@@ -53,18 +53,6 @@ def make(*args, check=True):
     return proc
 
 
-#: Session builds, each used by one pytest-xdist worker only (`--dist loadgroup`): the tests that
-#: read a build run in the worker that built it, instead of every worker building it again.
-SHARED_BUILDS = {"full_report": "full-report", "contrasting_report": "contrasting-report"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        groups = [group for fixture, group in SHARED_BUILDS.items() if fixture in item.fixturenames]
-        if groups and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
-
-
 @pytest.fixture(scope="session")
 def full_report(tmp_path_factory):
     """`make -j2 report` on the sample into a fresh OUT (the report users get)."""

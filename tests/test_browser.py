@@ -17,8 +17,7 @@ from bs4 import BeautifulSoup
 from test_render import NOTEBOOKS, build_report
 from conftest import ROOT
 
-# The "make" pages are the session's full report (fetched by name below): run where it is built.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("full-report")]
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
