@@ -1,6 +1,9 @@
 """Shared fixtures of the data-layer tests: the codebooks and the loaded sample."""
 
+import contextlib
+import fcntl
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,14 +37,19 @@ def sample():
     return load_survey(SAMPLE_DIR)
 
 
-# ---- the full report, built once per session by `make` (slow tests) --------------------
-
-import subprocess  # noqa: E402
-import time  # noqa: E402
+# ---- the full reports, built once per test run by `make` (slow tests) ------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-#: One run date for every build of the session, so the PDF (which prints it) compares too.
-MAKE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": str(int(time.time()))}
+
+
+def _commit_time() -> str:
+    """The run date of every build of a test run, the same in every xdist worker (the PDF prints it,
+    so two builds compare byte for byte): the last commit's time, as reproducible builds do."""
+    proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    return proc.stdout.strip() or "1546300800"
+
+
+MAKE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time()}
 
 
 def make(*args, check=True):
@@ -53,12 +61,91 @@ def make(*args, check=True):
     return proc
 
 
+class SharedBuild:
+    """A report built once per test run and read by every xdist worker (a build is ~100 s of CPU).
+
+    The first worker that needs it builds it (the others wait on a lock, then read it); a failed
+    build is recorded so the others fail at once with its message. Readers hold a shared lock on
+    the build while a test module reads it; a test that rewrites it takes the lock exclusively.
+    POSIX record locks are per process, so one worker converts its own lock without deadlocking.
+    """
+
+    def __init__(self, root: Path, name: str, build):
+        self.root, self.name, self._build = root / name, name, build
+        self.out = self.root / "out"
+        self._fd = None
+
+    def _lock(self, suffix: str, mode: int):
+        path = self.root.parent / f"{self.name}.{suffix}.lock"
+        fd = open(path, "a+")  # noqa: SIM115 (kept open: closing it would drop the process's lock)
+        fcntl.lockf(fd, mode)
+        return fd
+
+    def ensure(self) -> Path:
+        built, failed = self.root / "built", self.root / "failed"
+        fd = self._lock("build", fcntl.LOCK_EX)
+        try:
+            if failed.exists():
+                raise AssertionError(f"the shared build {self.name} failed in another worker:\n{failed.read_text()}")
+            if not built.exists():
+                self.root.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._build(self)
+                except BaseException as exc:
+                    failed.write_text(str(exc))
+                    raise
+                built.touch()
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
+            fd.close()
+        return self.out
+
+    @contextlib.contextmanager
+    def reading(self):
+        self._fd = self._fd or self._lock("read", fcntl.LOCK_SH)
+        fcntl.lockf(self._fd, fcntl.LOCK_SH)
+        try:
+            yield self.out
+        finally:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def exclusive(self):
+        """Inside ``reading()``: no other worker reads while this one rewrites the build."""
+        fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        try:
+            yield self.out
+        finally:
+            fcntl.lockf(self._fd, fcntl.LOCK_SH)
+
+
+def _shared_root(tmp_path_factory) -> Path:
+    """The directory all xdist workers of this run share (each worker's basetemp is a child of it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
-def full_report(tmp_path_factory):
-    """`make -j2 report` on the sample into a fresh OUT (the report users get)."""
-    out = tmp_path_factory.mktemp("report") / "out"
-    make("-j2", "report", f"OUT={out}")
-    return out
+def sample_build(tmp_path_factory):
+    """`make -j2 report` on the sample into a fresh OUT (the report users get), once per run."""
+    shared = SharedBuild(_shared_root(tmp_path_factory), "sample-report",
+                         lambda b: make("-j2", "report", f"OUT={b.out}"))
+    shared.ensure()
+    return shared
+
+
+@pytest.fixture(scope="module")
+def full_report(sample_build):
+    """The sample's report, held for reading while the module's tests run."""
+    with sample_build.reading() as out:
+        yield out
+
+
+def _build_contrasting(shared):
+    from datasets import write_contrasting
+
+    data = write_contrasting(shared.root / "data")
+    make("-j2", "report", f"DATA={data}", "PROMOTIONS=1 2 3", f"OUT={shared.out}")
 
 
 @pytest.fixture(scope="session")
@@ -67,10 +154,5 @@ def contrasting_report(tmp_path_factory):
     challenge column, a question nobody answered): the report a user gets on data unlike the sample."""
     from types import SimpleNamespace
 
-    from datasets import write_contrasting
-
-    base = tmp_path_factory.mktemp("contrasting")
-    data = write_contrasting(base / "data")
-    out = base / "out"
-    make("-j2", "report", f"DATA={data}", "PROMOTIONS=1 2 3", f"OUT={out}")
-    return SimpleNamespace(data=data, out=out)
+    shared = SharedBuild(_shared_root(tmp_path_factory), "contrasting-report", _build_contrasting)
+    return SimpleNamespace(data=shared.root / "data", out=shared.ensure())

@@ -44,6 +44,10 @@ def one_eig(tmp_path):
     return cut(tmp_path, lambda g, rows, p: [next(r for r in rows if r[p] == "1")] if g == "eig" else rows)
 
 
+def whole_sample(tmp_path):
+    return SAMPLE_DIR
+
+
 def test_representation_of_nobody_is_an_empty_table():
     empty = {"eig": pd.DataFrame({"promotion": pd.array([], dtype="Int64")})}
     table = representation(empty)
@@ -79,9 +83,9 @@ def test_a_group_of_one_respondent(tmp_path):
     assert app.by_promotion("etalab_expertise", "eig")._repr_html_()  # one series: drawn, masked
 
 
-def _execute(notebook: Path, data: Path, out: Path, promotions: str) -> subprocess.CompletedProcess:
+def _execute(notebook: Path, data: Path, out: Path, promotions: str, weighting: str) -> subprocess.CompletedProcess:
     params = out.parent / f"params-{notebook.stem}.txt"
-    params.write_text(f"DATA={data}\nOUT={out}\nPROMOTIONS={promotions}\n")
+    params.write_text(f"DATA={data}\nOUT={out}\nPROMOTIONS={promotions}\nWEIGHTING={weighting}\n")
     return subprocess.run([sys.executable, "-m", "helpers", "execute", str(notebook),
                            str(out / "notebooks" / notebook.name), "--params", str(params)],
                           cwd=ROOT, capture_output=True, text=True)
@@ -91,19 +95,24 @@ SURVEY_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-3]_*.ipynb"))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case, promotions", [("mentors_of_promotion_1_only", "2"), ("one_eig", "1 2")])
+@pytest.mark.parametrize("case, promotions, weighting", [("mentors_of_promotion_1_only", "2", "none"),
+                                                         ("one_eig", "1 2", "promotion"),
+                                                         ("whole_sample", "3", "promotion")])
 @pytest.mark.parametrize("notebook", SURVEY_NOTEBOOKS, ids=lambda p: p.stem)
-def test_survey_notebooks_run_on_edge_selections(tmp_path, case, promotions, notebook):
+def test_survey_notebooks_run_on_edge_selections(tmp_path, case, promotions, weighting, notebook):
+    """Also the weighted reading (WEIGHTING=promotion) on a promotion of one EIG and on nobody."""
     data = globals()[case](tmp_path)
-    proc = _execute(notebook, data, tmp_path / "out", promotions)
+    proc = _execute(notebook, data, tmp_path / "out", promotions, weighting)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 @pytest.mark.slow
-def test_make_report_on_a_promotion_without_respondents_says_so(tmp_path):
+def test_make_on_a_promotion_without_respondents_says_so(tmp_path):
+    """Through make (parameters checked, data validated, notebook executed, both views and its
+    chapter laid out); every survey notebook on that selection: the case ``whole_sample`` above."""
     out = tmp_path / "out"
-    make("report", "PROMOTIONS=3", f"OUT={out}")
+    make(f"{out}/report/00_methode_population.html", "PROMOTIONS=3", f"OUT={out}")
     page = (out / "report" / "00_methode_population.html").read_text(encoding="utf-8")
     assert "Aucun répondant dans les promotions retenues pour : EIG, mentors" in page
-    assert (out / "report" / "appendices.pdf").stat().st_size > 0
+    assert (out / ".chapters" / "00_methode_population.pdf").stat().st_size > 0

@@ -1,6 +1,6 @@
 """The Makefile end to end: a full -j2 build, a no-op second run, one-notebook rebuilds, determinism.
 
-The full build is done once per session (module fixture) into a temporary OUT;
+The full build is done once per test run (tests/conftest.py, shared by the xdist workers);
 `make -n -W file` asks make what it *would* redo, without touching the tree.
 """
 
@@ -53,6 +53,16 @@ def test_touching_one_notebook_rebuilds_only_it_and_the_aggregates(built, name):
     assert "helpers tables" not in plan and "helpers validate" not in plan
 
 
+def test_rebuilding_one_appendix_leaves_appendix_f_alone_when_its_citations_hold(built, sample_build):
+    """`make -n` cannot know it: the paper-charts record is rewritten only when it changes."""
+    executed = built / "notebooks" / f"{NOTEBOOKS[3]}.ipynb"
+    with sample_build.exclusive():
+        executed.touch()
+        log = make("report", f"OUT={built}").stdout
+    rendered = re.findall(r"render render-notebook \S+/notebooks/(\S+)\.ipynb", log)
+    assert "helpers numbering" in log and rendered == [NOTEBOOKS[3]]
+
+
 def test_changing_the_data_reruns_validation_first(built):
     sample = sorted((ROOT / "data" / "sample").glob("*.csv"))[0]
     plan = _would_run(built, str(sample.relative_to(ROOT)))
@@ -77,15 +87,17 @@ def test_refused_data_writes_nothing_under_out(tmp_path):
     assert not out.exists()
 
 
-def test_two_builds_from_a_clean_out_are_byte_identical(built, tmp_path):
+def test_two_builds_from_a_clean_out_are_byte_identical(built, sample_build, tmp_path):
     """Tables, figures, notebooks and the PDF: same bytes; HTML: same once the run date is masked.
 
-    Runs last: it wipes the fixture's OUT and rebuilds it from scratch, with an empty run cache
-    (helpers.cache) so that the indicator tables are computed again, not read back.
+    Runs last: it wipes the shared build's OUT (no other worker reads it meanwhile) and rebuilds it
+    from scratch, with an empty run cache (helpers.cache) so that the indicator tables are computed
+    again, not read back. Same OUT, since the executed notebooks and the code view print it.
     """
     first = manifest(built)
-    subprocess.run(["rm", "-rf", str(built)], check=True)
-    make("-j2", "report", f"OUT={built}", f"EIG_CACHE_DIR={tmp_path / 'cache'}")
+    with sample_build.exclusive():
+        subprocess.run(["rm", "-rf", str(built)], check=True)
+        make("-j2", "report", f"OUT={built}", f"EIG_CACHE_DIR={tmp_path / 'cache'}")
+        second = manifest(built)
     assert list((tmp_path / "cache").glob("indicators-*.pickle")), "the rebuild computed its own tables"
-    second = manifest(built)
     assert differences(first, second) == []
