@@ -9,7 +9,6 @@ question never needs new code. Each YAML file is checked against
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,14 +151,7 @@ def _schema() -> dict:
 
 
 def _validator_class():
-    """jsonschema's 2020-12 validator, without its IRI format checker.
-
-    On import, jsonschema loads ``rfc3987_syntax`` when installed (Jupyter pulls it
-    in), which compiles a grammar: 0.8 s in every notebook, command and test
-    process that reads the codebook (measured with ``python -X importtime``), for
-    the ``iri`` formats our schema never uses. Marking it absent skips that.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
+    """jsonschema's 2020-12 validator (its IRI grammar skipped: see ``helpers/__init__.py``)."""
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator
