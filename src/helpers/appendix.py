@@ -21,10 +21,10 @@ from helpers.codebook import GROUP_NAMES
 from helpers.compare import compare_shares
 from helpers.figures import (
     Figure,
-    _one_line,
     bar_shares,
     base_label,
     grouped_by_promotion,
+    one_line,
     set_style,
     stacked_scale,
     table_html,
@@ -102,7 +102,7 @@ class Html:
             name, text = shown[0].name, getattr(shown[0], "caption", None) or shown[0].text
         else:
             name, text = "", " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self._body())).split())
-        return _one_line("Html", name, text, self.data)
+        return one_line("Html", name, text, self.data)
 
 
 def _join(*parts, data: pd.DataFrame | None = None) -> Html:
