@@ -923,10 +923,8 @@ class Appendix:
                    "pas l'enquête.",
             lecture=f"{fmt.pct(best['share'])} des défis de la promotion {best['promotion']} "
                     f"({fmt.count(best['count'])} sur {fmt.count(best['base'])}) ont publié leur code source.",
-            recipe=f"comptage de {code(reading.function_name(source_code_share))} "
-                   f"({code(reading.function_source(source_code_share))}) ; tracé par "
-                   f"{code(reading.function_name(bar_estimates))} ({code(reading.function_source(bar_estimates))}), "
-                   f"appelé par {code('app.programme_source_code()')}.",
+            recipe=f"comptage de {code(reading.function_name(source_code_share))} ; tracé par "
+                   f"{code(reading.function_name(bar_estimates))}, appelé par {code('app.programme_source_code()')}.",
         ).html
 
     def programme_roster_gap(self) -> Html:
