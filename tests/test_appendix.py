@@ -131,7 +131,7 @@ def test_comparison_with_a_hidden_cell_shows_no_test(tmp_path):
 
 
 def test_weighting_gap_by_hand():
-    from helpers.appendix import weighting_gap
+    from helpers.views_survey import weighting_gap
 
     table = pd.DataFrame({
         "question_id": ["q"] * 4, "group": ["eig"] * 4, "subgroup": ["all"] * 4,
@@ -143,7 +143,7 @@ def test_weighting_gap_by_hand():
 
 
 def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
-    from helpers.appendix import WEIGHTING_GAP, weighting_gap
+    from helpers.views_survey import WEIGHTING_GAP, weighting_gap
 
     q = [q.id for q in app.codebooks["eig"].by_figure("fig18")]
     html = app.chart("fig18").html
