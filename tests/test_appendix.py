@@ -1,12 +1,16 @@
 """The notebook-facing API on the synthetic sample: charts reproduce the paper, verbatims obey the switch."""
 
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import SAMPLE_DIR
+from conftest import ROOT
+from helpers import SAMPLE_DIR, views
 from helpers.appendix import Appendix
 from helpers.params import resolve
 
@@ -241,3 +245,34 @@ def test_frames_keep_the_run_promotions_only(tmp_path):
     assert all(set(frame["promotion"].dropna()) <= {2} for frame in app.frames.values())
     assert sum(len(f) for f in app.frames.values()) == sum(
         int((f["promotion"] == 2).sum()) for f in app.survey.frames.values())
+
+
+NOTEBOOK_04 = ROOT / "notebooks" / "04_programme_en_chiffres.ipynb"
+
+
+def test_the_programme_appendix_never_loads_the_survey(tmp_path, monkeypatch):
+    """Appendix E shows public facts: every call of its notebook works with no survey at all.
+
+    The data directory is empty and the loader refuses to run; the calls are read from the
+    notebook itself, so a call added there is checked too.
+    """
+    def refuse(*args, **kwargs):
+        raise AssertionError("the programme appendix loaded the survey")
+
+    monkeypatch.setattr(views, "load_survey", refuse)
+    empty = tmp_path / "data"
+    empty.mkdir()
+    app = Appendix(empty, tmp_path / "out")
+    cells = ["".join(c["source"]) for c in json.loads(NOTEBOOK_04.read_text(encoding="utf-8"))["cells"]
+             if c["cell_type"] == "code"]
+    calls = [line for cell in cells for line in cell.splitlines() if line.startswith("app.")]
+    assert calls[0] == "app.parameters(survey=False)" and len(calls) == 7
+    shown = {call: eval(call, {"app": app}).html for call in calls}  # the committed notebook's own calls
+    text = {call: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()) for call, page in shown.items()}
+    assert "cette annexe ne lit aucune réponse à l'enquête" in text["app.parameters(survey=False)"]
+    assert "Promotions : toutes celles du tableau du programme (promotions 1, 2 et 3)" in text[calls[0]]
+    assert "EIG 11 28 32 71 71 oui" in text["app.programme_table()"]  # programme.csv, p. 8: 11 + 28 + 32
+    assert "30 contrôles, 3 non conformes" in text["app.programme_checks()"]
+    # defis.csv: 7 of the 9 challenges of promotion 1 list a source code address.
+    assert "78 % des défis de la promotion 1 (7 sur 9)" in text["app.programme_source_code()"].replace("\u202f", " ")
+    assert all(text.values())
