@@ -276,3 +276,12 @@ def test_the_programme_appendix_never_loads_the_survey(tmp_path, monkeypatch):
     # defis.csv: 7 of the 9 challenges of promotion 1 list a source code address.
     assert "78 % des défis de la promotion 1 (7 sur 9)" in text["app.programme_source_code()"].replace("\u202f", " ")
     assert all(text.values())
+
+
+def test_programme_parameters_mention_the_run_promotions_only_when_it_keeps_some():
+    from helpers import views_programme
+
+    every = views_programme.parameters().html
+    assert "Promotions : toutes celles du tableau du programme (promotions 1, 2 et 3)</li>" in every
+    kept = views_programme.parameters([2]).html
+    assert "quelles que soient les promotions retenues pour les annexes sur l&#x27;enquête (2)</li>" in kept
