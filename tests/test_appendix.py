@@ -1,12 +1,16 @@
 """The notebook-facing API on the synthetic sample: charts reproduce the paper, verbatims obey the switch."""
 
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import SAMPLE_DIR
+from conftest import ROOT
+from helpers import SAMPLE_DIR, views
 from helpers.appendix import Appendix
 from helpers.params import resolve
 
@@ -131,7 +135,7 @@ def test_comparison_with_a_hidden_cell_shows_no_test(tmp_path):
 
 
 def test_weighting_gap_by_hand():
-    from helpers.appendix import weighting_gap
+    from helpers.views_survey import weighting_gap
 
     table = pd.DataFrame({
         "question_id": ["q"] * 4, "group": ["eig"] * 4, "subgroup": ["all"] * 4,
@@ -143,7 +147,7 @@ def test_weighting_gap_by_hand():
 
 
 def test_chart_adds_the_weighted_reading_when_weighting_moves_it(app):
-    from helpers.appendix import WEIGHTING_GAP, weighting_gap
+    from helpers.views_survey import WEIGHTING_GAP, weighting_gap
 
     q = [q.id for q in app.codebooks["eig"].by_figure("fig18")]
     html = app.chart("fig18").html
@@ -241,3 +245,43 @@ def test_frames_keep_the_run_promotions_only(tmp_path):
     assert all(set(frame["promotion"].dropna()) <= {2} for frame in app.frames.values())
     assert sum(len(f) for f in app.frames.values()) == sum(
         int((f["promotion"] == 2).sum()) for f in app.survey.frames.values())
+
+
+NOTEBOOK_04 = ROOT / "notebooks" / "04_programme_en_chiffres.ipynb"
+
+
+def test_the_programme_appendix_never_loads_the_survey(tmp_path, monkeypatch):
+    """Appendix E shows public facts: every call of its notebook works with no survey at all.
+
+    The data directory is empty and the loader refuses to run; the calls are read from the
+    notebook itself, so a call added there is checked too.
+    """
+    def refuse(*args, **kwargs):
+        raise AssertionError("the programme appendix loaded the survey")
+
+    monkeypatch.setattr(views, "load_survey", refuse)
+    empty = tmp_path / "data"
+    empty.mkdir()
+    app = Appendix(empty, tmp_path / "out")
+    cells = ["".join(c["source"]) for c in json.loads(NOTEBOOK_04.read_text(encoding="utf-8"))["cells"]
+             if c["cell_type"] == "code"]
+    calls = [line for cell in cells for line in cell.splitlines() if line.startswith("app.")]
+    assert calls[0] == "app.parameters(survey=False)" and len(calls) == 7
+    shown = {call: eval(call, {"app": app}).html for call in calls}  # the committed notebook's own calls
+    text = {call: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()) for call, page in shown.items()}
+    assert "cette annexe ne lit aucune réponse à l'enquête" in text["app.parameters(survey=False)"]
+    assert "Promotions : toutes celles du tableau du programme (promotions 1, 2 et 3)" in text[calls[0]]
+    assert "EIG 11 28 32 71 71 oui" in text["app.programme_table()"]  # programme.csv, p. 8: 11 + 28 + 32
+    assert "30 contrôles, 3 non conformes" in text["app.programme_checks()"]
+    # defis.csv: 7 of the 9 challenges of promotion 1 list a source code address.
+    assert "78 % des défis de la promotion 1 (7 sur 9)" in text["app.programme_source_code()"].replace("\u202f", " ")
+    assert all(text.values())
+
+
+def test_programme_parameters_mention_the_run_promotions_only_when_it_keeps_some():
+    from helpers import views_programme
+
+    every = views_programme.parameters().html
+    assert "Promotions : toutes celles du tableau du programme (promotions 1, 2 et 3)</li>" in every
+    kept = views_programme.parameters([2]).html
+    assert "quelles que soient les promotions retenues pour les annexes sur l&#x27;enquête (2)</li>" in kept

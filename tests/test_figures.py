@@ -437,3 +437,11 @@ def test_effective_size_of_a_masked_row_is_masked():
     fig = F.grouped_by_promotion(table, ITEMS[:2], group="eig", by="weighting")
     assert fig.table["n eff."].tolist() == ["—", "14,2", "—", "masqué"]
     assert "8,9" not in fig.caption and "n eff. = 14,2" in fig.caption
+
+
+def test_one_line_is_the_text_of_a_result_on_one_line():
+    from helpers.figures import one_line
+
+    assert one_line("Figure", "fig01", "Outils\n  maintenus", pd.DataFrame({"a": [1]})) == (
+        "<Figure fig01: Outils maintenus — .data: 1 row>")
+    assert one_line("Html", "", "x" * 80, pd.DataFrame({"a": [1, 2]})) == f"<Html: {'x' * 69}… — .data: 2 rows>"

@@ -276,16 +276,16 @@ def test_images_have_specific_alt_text(built):
             assert img.get("alt", "").strip().lower() not in generic, path
 
 
-def test_hostile_markdown_and_outputs_show_as_text(built):
+def test_hostile_markdown_and_outputs_cannot_run_and_keep_their_text(built):
     for view in ("", "code/"):
         soup = soup_of(built["report"] / f"{view}00_essai_methode.html")
-        text = soup.get_text(" ")
-        assert "<script>alert('xss')</script>" in text
-        assert "alert(4)" in text and "alert(5)" in text
-        assert '<img onerror="alert(3)" src="x"/>' in text
-        assert not soup.find_all(["script", "iframe"])
-        assert not soup.find_all(onerror=True)
+        main = soup.main.get_text(" ")
+        assert not soup.find_all(["script", "iframe", "object", "embed"]) and not soup.main.find_all("style")
+        assert not [t for t in soup.find_all(True) for a in t.attrs if a.lower().startswith("on")]
         assert not [a for a in soup.find_all("a", href=True) if "javascript" in a["href"].lower()]
+        # The text of what is harmless stays: the links' words, the outputs' sentences.
+        for kept in ("un lien", "autre lien", "Sortie", "en markdown", "Sortie HTML"):
+            assert kept in main, kept
 
 
 def test_a_later_level_one_heading_is_demoted():
@@ -312,18 +312,21 @@ def test_sanitiser_keeps_figure_blocks_intact():
     assert BeautifulSoup(render.clean_html(block), "html.parser") == BeautifulSoup(block, "html.parser")
 
 
-@pytest.mark.parametrize("hostile", [
-    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
-    '<a href=" JaVa\tScript:alert(1)">x</a>',
-    '<img src="https://example.org/pixel.png" alt="pisteur">',
-    '<div style="background:url(https://example.org/)" onclick="alert(1)">x</div>',
-    "<svg><script>alert(1)</script></svg>",
+@pytest.mark.parametrize(("hostile", "text"), [
+    ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "x"),
+    ('<a href=" JaVa\tScript:alert(1)">x</a>', "x"),
+    ('<img src="https://example.org/pixel.png" alt="pisteur">', "pisteur"),
+    ('<div style="background:url(https://example.org/)" onclick="alert(1)">x</div>', "x"),
+    ("<svg><script>alert(1)</script></svg>", ""),
+    ("<p>avant<style>p { color: red }</style><iframe src=\"https://example.org/\"></iframe> après</p>", "avant après"),
+    ('<object data="x.swf"><embed src="x.swf">repli</object><form action="/"><input value="v"></form>', "repli"),
 ])
-def test_sanitiser_drops_active_content_and_remote_resources(hostile):
+def test_sanitiser_drops_active_content_and_remote_resources_and_keeps_the_text(hostile, text):
     soup = BeautifulSoup(render.clean_html(hostile), "html.parser")
-    assert not soup.find_all(["script", "svg", "img"])
+    assert not soup.find_all(["script", "svg", "img", "style", "iframe", "object", "embed", "form", "input"])
     for tag in soup.find_all(True):
         assert set(tag.attrs) <= {"class", "id", "title", "lang"}, tag
+    assert soup.get_text() == text
 
 
 def test_dataframe_style_block_is_dropped_not_printed():

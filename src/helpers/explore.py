@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from helpers import fmt
-from helpers.appendix import Html, compare_data
 from helpers.codebook import GROUP_NAMES
 from helpers.compare import compare_shares, involves_hidden
 from helpers.figures import bar_shares, set_theme, stacked_scale, table_html, tidy
@@ -31,6 +30,8 @@ from helpers.intervals import proportion_interval
 from helpers.load import load_survey
 from helpers.outputs import write_bytes, write_csv
 from helpers.params import RunParams, resolve
+from helpers.views import Html
+from helpers.views_survey import compare_data
 
 __all__ = ["NON_DIFFUSABLE", "STAMP", "Explorer", "Result", "load", "set_theme"]
 

@@ -236,8 +236,13 @@ def tidy(rows: pd.DataFrame, labels: Sequence[str] | None = None, **columns) -> 
     return out
 
 
-def _one_line(kind: str, name: str, text: str, data: pd.DataFrame) -> str:
-    """The ``text/plain`` of a result: one line (the HTML is the display; never stored twice)."""
+def one_line(kind: str, name: str, text: str, data: pd.DataFrame) -> str:
+    """The ``text/plain`` of a displayed result (``Figure``, ``Sentence``, ``Html``), on one line.
+
+    Executed notebooks store both the HTML and this text: keeping it one line (kind, name,
+    the caption cut at 70 characters, how many rows ``.data`` holds) keeps the HTML from
+    being stored twice while a console still says what the object is.
+    """
     text = " ".join(str(text).split())
     short = text if len(text) <= 70 else text[:69] + "…"
     label = f"{kind} {name}" if name else kind
@@ -319,7 +324,7 @@ class Figure:
         return self._bytes("svg")
 
     def __repr__(self) -> str:
-        return _one_line("Figure", self.name, self.caption, self.data)
+        return one_line("Figure", self.name, self.caption, self.data)
 
     def save(self, out_dir: Path | str) -> list[Path]:
         """Write ``<out_dir>/figures/<name>.png`` and ``.svg`` atomically."""
@@ -573,7 +578,7 @@ class Sentence:
         return f'<p class="eig-note">{html.escape(self.text)}</p>'
 
     def __repr__(self) -> str:
-        return _one_line("Sentence", self.name, self.text, self.data)
+        return one_line("Sentence", self.name, self.text, self.data)
 
 
 def _every_cell_hidden(rows: pd.DataFrame) -> bool:

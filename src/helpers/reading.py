@@ -10,9 +10,7 @@ rows of ``indicators.csv`` and the ``helpers`` function that drew it (recette).
 from __future__ import annotations
 
 import html
-import inspect
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +27,6 @@ KINDS = {
     "synthetic": "données synthétiques (réponses inventées), pas les réponses réelles",
     "real": "réponses à l'enquête",
 }
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -130,19 +127,12 @@ def lecture(rows: pd.DataFrame, questions, group: str, *, confidence: float = 0.
 
 
 def function_name(function) -> str:
-    """``helpers.figures.bar_shares``."""
+    """``helpers.figures.bar_shares``: the recipe names the function, never its line numbers.
+
+    A line number would change the page whenever code above the function moves; the code
+    view links the name to the function's source, printed at the end of the page.
+    """
     return f"{function.__module__}.{function.__qualname__}"
-
-
-def function_source(function) -> str:
-    """Where the function is defined: ``src/helpers/figures.py, ligne 412``."""
-    path = Path(inspect.getsourcefile(function)).resolve()
-    line = inspect.getsourcelines(function)[1]
-    try:
-        path = path.relative_to(PROJECT_ROOT)
-    except ValueError:
-        pass
-    return f"{path.as_posix()}, ligne {line}"
 
 
 def recipe(question_ids, group: str, *, subgroup: str = "all", weighting: str = "none", promotions=None,
@@ -155,6 +145,6 @@ def recipe(question_ids, group: str, *, subgroup: str = "all", weighting: str = 
              f"{code('weighting')} = {code(weighting)}"]
     parts.append(fmt.promotions_words(promotions, "") if promotions else "toutes les promotions")
     if function is not None:
-        made = f"tracé par {code(function_name(function))} ({code(function_source(function))})"
+        made = f"tracé par {code(function_name(function))}"
         parts.append(made + (f", appelé par {code(call)}" if call else ""))
     return " ; ".join(parts) + "."

@@ -12,7 +12,8 @@ editing HTML afterwards:
   dropped, markdown and HTML outputs go through ``clean_html``); ``clean_html`` is
   replaced by :func:`clean_html` below, whose allow-list keeps the figure blocks of
   ``helpers.figures`` (``figure``, ``img`` with a ``data:image`` source,
-  ``details``, ``table`` …) and escapes anything else, so hostile markup shows as text.
+  ``details``, ``table`` …) and strips anything else (nh3): no script, event handler,
+  ``javascript:`` link, style, frame or object survives; the text of benign markup stays.
 - The template writes its own ``<head>``: inline CSS only, no require.js, MathJax,
   widget manager or any other URL, so no request leaves the page.
 - Every page carries the provenance footer and, for synthetic data, the banner of its kind
@@ -39,10 +40,10 @@ from datetime import date, datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import bleach
 import jinja2
 import markupsafe
 import nbformat
+import nh3
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
@@ -110,45 +111,44 @@ def _uri(value: str) -> str:
     return "".join(ch for ch in value if ord(ch) > 0x20 and not ch.isspace()).lower()
 
 
-def _allowed_attribute(tag: str, name: str, value: str) -> bool:
-    """Images only from ``data:image/…`` (self-contained pages); links never to ``data:``."""
-    if name in GLOBAL_ATTRIBUTES:
-        return True
-    if name not in TAG_ATTRIBUTES.get(tag, ()):
-        return False
-    if tag == "img" and name == "src":
-        return _uri(value).startswith(IMAGE_DATA)
-    if tag == "a" and name == "href":
-        return not _uri(value).startswith("data:")
-    return True
+def _checked_uri(tag: str, name: str, value: str) -> str | None:
+    """Images only from ``data:image/…`` (self-contained pages); links never to ``data:``.
 
-
-_CLEANER = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols={"http", "https", "mailto", "data"},
-    strip=False,
-    strip_comments=True,
-)
+    nh3's allow-list keeps the attribute names and URL schemes; this keeps the two
+    ``data:`` rules it cannot say (``None`` drops the attribute).
+    """
+    if tag == "img" and name == "src" and not _uri(value).startswith(IMAGE_DATA):
+        return None
+    if tag == "a" and name == "href" and _uri(value).startswith("data:"):
+        return None
+    return value
 
 
 def clean_html(fragment) -> str:
-    """nbconvert's ``clean_html`` with the project's allow-list.
+    """nbconvert's ``clean_html`` with the project's allow-list, by nh3 (the maintained successor of bleach).
 
-    Disallowed markup is escaped (so ``<script>`` reads as text), ``javascript:``
-    links lose their target, and an ``img`` that is not a ``data:image`` is shown
-    as its markup (it would be a broken, possibly tracking, request). ``<style>``
-    elements (pandas' DataFrame repr) are dropped rather than escaped, since their
-    CSS would otherwise print as text.
+    Disallowed tags are stripped and their text kept; ``script`` and ``style`` go with
+    their content (a pandas DataFrame's CSS would otherwise print as text);
+    ``javascript:`` links lose their target. An ``img`` that is not a ``data:image``
+    (a broken, possibly tracking, request) is replaced by its alt text.
     """
     text = fragment.decode() if isinstance(fragment, bytes) else str(fragment)
-    soup = BeautifulSoup(text, "html.parser")
-    for style in soup.find_all("style"):
-        style.decompose()
-    for img in soup.find_all("img"):
-        if not _uri(img.get("src", "")).startswith(IMAGE_DATA):
-            img.replace_with(str(img))
-    return _CLEANER.clean(str(soup))
+    if "<img" in text.lower():
+        soup = BeautifulSoup(text, "html.parser")
+        for img in soup.find_all("img"):
+            if not _uri(img.get("src", "")).startswith(IMAGE_DATA):
+                img.replace_with(img.get("alt", ""))
+        text = str(soup)
+    return nh3.clean(
+        text,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={"*": set(GLOBAL_ATTRIBUTES), **TAG_ATTRIBUTES},
+        attribute_filter=_checked_uri,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 @jinja2.pass_context
