@@ -118,16 +118,9 @@ $(OUT)/report/%.html $(OUT)/report/code/%.html: $(OUT)/notebooks/%.ipynb $(GIT_S
 	$(PY) -m helpers render render-notebook $< --out-dir $(OUT)/report --chapter-dir $(OUT)/.chapters --data $(DATA)
 
 # Appendix F cites the paper's charts with the number the other appendices give them
-# (helpers.numbering reads the executed notebooks beside it): rendered once they have all run,
-# and again only when those numbers change. The numbers go to PAPER_CHARTS, rewritten only when
-# they change; make re-reads its date after the stamp's recipe, so an unchanged file re-renders nothing.
+# (helpers.numbering reads the executed notebooks beside it): rendered once they have all run.
 CLAIMS_NAMES := $(filter %_verification_affirmations,$(NAMES))
-PAPER_CHARTS := $(STATE)/paper-charts.json
-$(STATE)/paper-charts.stamp: $(filter-out $(CLAIMS_NAMES:%=$(OUT)/notebooks/%.ipynb),$(EXECUTED))
-	$(PY) -m helpers numbering $^ --out $(PAPER_CHARTS)
-	@touch $@
-$(PAPER_CHARTS): $(STATE)/paper-charts.stamp ;
-$(CLAIMS_NAMES:%=$(OUT)/report/%.html) $(CLAIMS_NAMES:%=$(OUT)/report/code/%.html): $(PAPER_CHARTS)
+$(CLAIMS_NAMES:%=$(OUT)/report/%.html) $(CLAIMS_NAMES:%=$(OUT)/report/code/%.html): $(filter-out $(CLAIMS_NAMES:%=$(OUT)/notebooks/%.ipynb),$(EXECUTED))
 
 $(OUT)/tables/indicators.csv: $(SRC) $(DATA_FILES) $(CODEBOOK) $(REFERENCE) $(CHECKED) $(VALIDATED)
 	$(PY) -m helpers tables --params $(PARAMS)

@@ -53,16 +53,6 @@ def test_touching_one_notebook_rebuilds_only_it_and_the_aggregates(built, name):
     assert "helpers tables" not in plan and "helpers validate" not in plan
 
 
-def test_rebuilding_one_appendix_leaves_appendix_f_alone_when_its_citations_hold(built, sample_build):
-    """`make -n` cannot know it: the paper-charts record is rewritten only when it changes."""
-    executed = built / "notebooks" / f"{NOTEBOOKS[3]}.ipynb"
-    with sample_build.exclusive():
-        executed.touch()
-        log = make("report", f"OUT={built}").stdout
-    rendered = re.findall(r"render render-notebook \S+/notebooks/(\S+)\.ipynb", log)
-    assert "helpers numbering" in log and rendered == [NOTEBOOKS[3]]
-
-
 def test_changing_the_data_reruns_validation_first(built):
     sample = sorted((ROOT / "data" / "sample").glob("*.csv"))[0]
     plan = _would_run(built, str(sample.relative_to(ROOT)))

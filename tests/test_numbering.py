@@ -35,22 +35,6 @@ def test_figures_and_tables_numbered_in_reading_order_with_the_appendix_letter()
     assert len(set(numbers.labels)) == len(numbers.labels)
 
 
-def test_paper_charts_file_is_rewritten_only_when_a_citation_changes(tmp_path):
-    paths = []
-    for name, title, fig in (("01.ipynb", "Annexe B — x", "fig03_mentor"), ("02.ipynb", "Annexe C — y", "fig16_eig")):
-        nbformat.write(_nb(title, FIG.format(id=fig)), tmp_path / name)
-        paths.append(tmp_path / name)
-    out = tmp_path / "state" / "paper-charts.json"
-    assert numbering.main([*map(str, paths), "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == '{\n "3": "Graphique B.1",\n "16": "Graphique C.1"\n}\n'
-    before = out.stat().st_mtime_ns
-    nbformat.write(_nb("Annexe B — x", TABLE, FIG.format(id="fig03_mentor")), paths[0])  # a table added
-    assert numbering.write_paper_charts(paths, out) is False and out.stat().st_mtime_ns == before
-    nbformat.write(_nb("Annexe B — x", FIG.format(id="autre"), FIG.format(id="fig03_mentor")), paths[0])
-    assert numbering.write_paper_charts(paths, out) is True
-    assert '"3": "Graphique B.2"' in out.read_text(encoding="utf-8")
-
-
 def test_a_notebook_without_an_appendix_title_is_left_alone():
     nb = _nb("Exploration", FIG.format(id="a"))
     assert numbering.number_notebook(nb).labels == []

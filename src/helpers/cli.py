@@ -28,7 +28,6 @@ COMMANDS = {
     "datapackage": ("helpers.datapackage", "write OUT/datapackage.json (every published table described, validated)"),
     "guard": ("helpers.guard", "refuse committing confidential survey data (pre-commit hook)"),
     "render": ("helpers.render", "render executed notebooks to HTML, PDF and the index"),
-    "numbering": ("helpers.numbering", "write where the appendices show each chart of the paper (JSON)"),
 }
 
 

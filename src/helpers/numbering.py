@@ -13,13 +13,8 @@ appendix shows that chart, :func:`cite_paper_charts` adds the appendix's number
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from helpers import outputs
 
 #: The appendix's letter, from the first heading of its first markdown cell.
 TITLE_RE = re.compile(r"^\s*#\s+Annexe\s+([A-Z])\b", re.MULTILINE)
@@ -150,29 +145,3 @@ def unresolved(text: str, known: set[str]) -> list[str]:
     """Citations of an appendix number (« graphique C.9 ») that name no numbered figure or table."""
     return sorted({m.group(0) for m in OWN_CITE_RE.finditer(text)
                    if f"{'Graphique' if m.group(0)[0] in 'Gg' else 'Tableau'} {m.group(1)}" not in known})
-
-
-def write_paper_charts(notebooks, out: Path) -> bool:
-    """Write :func:`paper_charts` of the executed ``notebooks`` to ``out`` as JSON, only if it changed.
-
-    Make's record of what Appendix F cites: its pages depend on this file, whose date moves only
-    when a citation would change, so a rebuild of one other appendix does not re-render F.
-    """
-    import nbformat
-
-    shown = paper_charts(nbformat.read(p, as_version=4) for p in notebooks)
-    text = json.dumps({str(k): v for k, v in sorted(shown.items())}, ensure_ascii=False, indent=1) + "\n"
-    if out.exists() and out.read_text(encoding="utf-8") == text:
-        return False
-    outputs.write_text(out, text)
-    return True
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers numbering",
-                                     description="where the appendices show each chart of the paper (JSON)")
-    parser.add_argument("notebooks", type=Path, nargs="+", help="executed notebooks")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    write_paper_charts(args.notebooks, args.out)
-    return 0
