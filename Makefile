@@ -161,8 +161,8 @@ XDIST := -n $(TEST_WORKERS) --dist loadfile
 test: $(ENV_STAMP) $(NODE_STAMP) ## run the whole test suite (TEST_WORKERS=2 processes)
 	$(PY) -m pytest $(XDIST)
 
-test-fast: $(ENV_STAMP) ## run the tests that do not execute notebooks or a browser
-	$(PY) -m pytest $(XDIST) -m "not slow and not browser"
+test-fast: $(ENV_STAMP) ## the quick loop: no notebook run, browser or property-based fuzzing (all in `make test`)
+	$(PY) -m pytest $(XDIST) -m "not slow and not browser and not fuzz"
 
 test-fuzz: $(ENV_STAMP) ## the property-based tests with many more examples (Hypothesis profile "fuzz")
 	$(PY) -m pytest tests/test_fuzz_*.py tests/test_params.py --hypothesis-profile=fuzz -m "not browser"

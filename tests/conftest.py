@@ -27,6 +27,13 @@ settings.register_profile("fuzz", max_examples=1500, deadline=None, suppress_hea
 settings.load_profile("default")
 
 
+def pytest_collection_modifyitems(items):
+    """Property-based tests carry the ``fuzz`` mark (quick feedback, `make test-fast`, skips them)."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+
+
 @pytest.fixture(scope="session")
 def codebooks():
     return load_codebooks()
