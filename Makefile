@@ -152,9 +152,8 @@ claims: $(ENV_STAMP) $(CHECKED) ## print the claims check summary and mismatches
 	$(PY) -m helpers claims --params $(PARAMS) $(if $(filter 1,$(STRICT)),--strict,)
 
 # Tests in parallel (pytest-xdist), one test file per worker at a time so that a file's own builds
-# (module fixtures) are made once. Session builds (the sample's report, the contrasting data set's)
-# are made by each worker that needs them: xdist's --dist loadgroup, which would keep them in one
-# worker, does not group under pytest 9 (it renames items through an attribute pytest 9 dropped).
+# (module fixtures) are made once. The whole reports (the sample's, the contrasting data set's) are
+# built once per run and shared by the workers behind file locks (tests/conftest.py, SharedBuild).
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadfile
 
