@@ -118,10 +118,12 @@ class Family:
         return self.variables[key]
 
 
-def strata_of(rows: pd.DataFrame) -> dict[str, int]:
-    """Base of each stratum of one (unit, group): its promotions, and ``?`` for an unknown promotion."""
-    plain = rows[rows["weighting"] == "none"].drop_duplicates("subgroup")
-    bases = dict(zip(plain["subgroup"], plain["base"].astype(int)))
+def strata_of(rows) -> dict[str, int]:
+    """Base of each stratum of one (unit, group) (its rows): its promotions, and ``?`` for an unknown promotion."""
+    bases: dict[str, int] = {}
+    for row in rows:
+        if row.weighting == "none" and row.subgroup not in bases:
+            bases[row.subgroup] = int(row.base)
     total = bases.pop("all", 0)
     rest = total - sum(bases.values())
     if rest > 0:
@@ -129,8 +131,8 @@ def strata_of(rows: pd.DataFrame) -> dict[str, int]:
     return bases
 
 
-def build_family(question, parts: dict[str, pd.DataFrame], pops: dict, options=None) -> Family:
-    """The family of one question from its rows in each unit's table (``parts[unit]``).
+def build_family(question, parts: dict[str, list], pops: dict, options=None) -> Family:
+    """The family of one question from its rows in each unit's table (``parts[unit]``: (position, row) pairs).
 
     ``options`` restricts it to some options (a multi-choice option is a family of its own).
     """
@@ -139,10 +141,10 @@ def build_family(question, parts: dict[str, pd.DataFrame], pops: dict, options=N
     family = Family(question.id, question.type in EXCLUSIVE, tuple(str(level) for level in question.top2))
     strata: dict[tuple[str, str], dict[str, int]] = {}
     for unit, rows in parts.items():
-        for group in rows["group"].unique():
+        for group, members in _grouped(rows, "group").items():
             if unit == "respondent" and group == "both":
                 continue  # the pooled rows are sums of the two groups' unknowns
-            strata[(unit, group)] = strata_of(rows[rows["group"] == group])
+            strata[(unit, group)] = strata_of(row for _, row in members)
     for (unit, group), bases in strata.items():
         for stratum, base in bases.items():
             indices = [family.var((unit, group, stratum, o), base) for o in options]
@@ -150,9 +152,17 @@ def build_family(question, parts: dict[str, pd.DataFrame], pops: dict, options=N
                 family.equalities.append(({i: 1.0 for i in indices}, float(base)))
     link_units(family, strata, options)
     for unit, rows in parts.items():
-        for position, row in zip(rows.index, rows.itertuples(index=False)):
+        for position, row in rows:
             family.rows.append(row_form(family, strata, unit, position, row, pops))
     return family
+
+
+def _grouped(rows: list, column: str) -> dict:
+    """(position, row) pairs by the value of ``column``, in order of first appearance (``groupby(sort=False)``)."""
+    out: dict = {}
+    for item in rows:
+        out.setdefault(getattr(item[1], column), []).append(item)
+    return out
 
 
 def link_units(family: Family, strata: dict, options: list[str]) -> None:
@@ -390,21 +400,24 @@ def question_for(codebooks, question_id: str, groups) -> object:
 
 def families(tables: dict[str, pd.DataFrame], codebooks, pops: dict) -> list[Family]:
     """One family per question and set of linked groups (``both`` links eig and mentors)."""
-    parts: dict[tuple, dict[str, pd.DataFrame]] = {}
+    # Rows read once per table as (position, row) pairs: filtering frames per question and group
+    # cost more than the audit's optimisations on the sample.
+    parts: dict[tuple, dict[str, list]] = {}
     for unit, table in tables.items():
-        for qid, rows in table.groupby("question_id", sort=False):
-            pooled = (rows["group"] == "both").any()
-            for group, sub in ([("*", rows)] if pooled else rows.groupby("group", sort=False)):
+        pairs = list(zip(table.index, table.itertuples(index=False)))
+        for qid, rows in _grouped(pairs, "question_id").items():
+            pooled = any(row.group == "both" for _, row in rows)
+            for group, sub in ({"*": rows} if pooled else _grouped(rows, "group")).items():
                 parts.setdefault((qid, group), {})[unit] = sub
     out = []
     for (qid, group), by_unit in parts.items():
-        groups = set().union(*(set(p["group"]) for p in by_unit.values()))
+        groups = {row.group for rows in by_unit.values() for _, row in rows}
         question = question_for(codebooks, qid, groups)
         if question.type in EXCLUSIVE:
             out.append(build_family(question, by_unit, pops))
             continue
         for option in question.codes:  # no sum links the options of a multi-choice question
-            alone = {unit: rows[rows["option"] == option] for unit, rows in by_unit.items()}
+            alone = {unit: [(p, row) for p, row in rows if row.option == option] for unit, rows in by_unit.items()}
             out.append(build_family(question, alone, pops, [option]))
     return out
 
