@@ -224,6 +224,21 @@ def test_no_banner_when_the_data_are_not_synthetic(built, tmp_path):
         assert not soup.find(class_="synthetic-banner") and "Données synthétiques" not in soup.get_text()
 
 
+def test_an_appendix_reading_no_answer_says_so_instead_of_the_synthetic_banner(built, tmp_path):
+    """Appendix E (metadata ``eig.reads_survey: false``) shows public facts: not « réponses inventées »."""
+    nb = nbformat.read(built["executed"][0], as_version=4)
+    nb.metadata["eig"] = {"reads_survey": False}
+    notebook = tmp_path / "notebooks" / built["executed"][0].name
+    notebook.parent.mkdir()
+    nbformat.write(nb, notebook)
+    real = _data_dir(tmp_path / "reel", synthetic=False)
+    for data, expected in ((built["data"], render.PUBLIC_FACTS_BANNER), (real, None)):
+        render.render_notebook(notebook, tmp_path / "report", data)
+        for path in (tmp_path / "report" / f"{notebook.stem}.html", tmp_path / "report" / "code" / f"{notebook.stem}.html"):
+            banner = soup_of(path).find(class_="synthetic-banner")
+            assert (banner.get_text(strip=True) if banner else None) == expected, path
+
+
 def test_structure_lang_title_one_h1_ordered_headings_skip_link(built):
     for path in pages(built["report"]):
         soup = soup_of(path)

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import ROOT, make
+from helpers import render
 from reader_pages import forbidden_in, reader_pages, reader_text
 
 pytestmark = pytest.mark.slow
@@ -48,7 +49,9 @@ def test_reviewer_page(full_report, name):
         assert re.search(r"n = \d+|\d+ sur \d+|base \d+", alt), alt
         table = figure.select_one("details table")
         assert table is not None and table.caption and table.find("th")
-    assert BANNER in soup.get_text()
+    # Appendix E reads no answer (notebook metadata eig.reads_survey): its banner says so instead.
+    reads_survey = render.reads_survey(nbformat.read(full_report / "notebooks" / f"{name}.ipynb", as_version=4))
+    assert (BANNER if reads_survey else render.PUBLIC_FACTS_BANNER) in soup.get_text()
     footer = soup.find("footer")
     assert footer and "SHA-256" in footer.get_text() and "papermill" in footer.get_text()
 

@@ -66,7 +66,8 @@ def test_nothing_claims_a_calibration_the_data_do_not_have(contrasting_report):
         text = path.read_text(encoding="utf-8").lower()
         assert "calibr" not in text and "par construction" not in text, path.name
         banner = _soup(path).find(class_="synthetic-banner")
-        assert banner is not None and banner.get_text(strip=True) == render.BANNER, path.name
+        expected = render.PUBLIC_FACTS_BANNER if path.stem == "04_programme_en_chiffres" else render.BANNER
+        assert banner is not None and banner.get_text(strip=True) == expected, path.name
     pdf = " ".join(page.extract_text() for page in PdfReader(report / "appendices.pdf").pages).lower()
     assert "calibr" not in pdf and "cohérence interne" not in pdf
 

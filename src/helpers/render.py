@@ -65,6 +65,10 @@ BANNER = "Données synthétiques — réponses inventées, pas les résultats r�
 CALIBRATED_BANNER = ("Données synthétiques calibrées sur les graphiques publiés du document de travail — "
                      "illustration de la méthode, pas les résultats réels de l’enquête")
 BANNERS = {"calibrated": CALIBRATED_BANNER, "synthetic": BANNER, "real": ""}
+#: Banner of an appendix that reads no answer (notebook metadata ``eig.reads_survey: false``, E)
+#: in a run on synthetic data: its numbers are real public facts, the run's other pages are not.
+PUBLIC_FACTS_BANNER = ("Faits publics du programme : cette annexe ne lit aucune réponse à l’enquête "
+                       "(les autres annexes portent ici sur des données synthétiques)")
 #: How the footer names each kind of data set.
 KIND_NOTES = {"calibrated": "échantillon synthétique calibré sur le document de travail",
               "synthetic": "données synthétiques", "real": "réponses réelles"}
@@ -292,6 +296,8 @@ class Provenance:
     mapping: tuple[str, str] | None = None
     restricted: bool = False
     restricted_banner: str = RESTRICTED
+    #: False for an appendix that reads no answer to the survey (public facts only).
+    reads_survey: bool = True
 
     @property
     def synthetic(self) -> bool:
@@ -299,6 +305,8 @@ class Provenance:
 
     @property
     def banner(self) -> str:
+        if not self.reads_survey and BANNERS[self.kind]:
+            return PUBLIC_FACTS_BANNER
         return BANNERS[self.kind]
 
     @property
@@ -366,7 +374,12 @@ def make_command(parameters: dict) -> str:
     return " ".join(words)
 
 
-def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
+def reads_survey(nb) -> bool:
+    """Whether a notebook shows answers to the survey (its metadata ``eig.reads_survey``, default yes)."""
+    return bool(nb.metadata.get("eig", {}).get("reads_survey", True))
+
+
+def provenance(data_dir: Path | str | None, parameters: dict, *, survey: bool = True) -> Provenance:
     data = Path(data_dir if data_dir is not None else parameters.get("data_dir", "."))
     commit, dirty = git_state()
     return Provenance(
@@ -382,6 +395,7 @@ def provenance(data_dir: Path | str | None, parameters: dict) -> Provenance:
         kind=kind_of(data),
         command=make_command(parameters),
         restricted=restricted(parameters),
+        reads_survey=survey,
     )
 
 
@@ -519,7 +533,7 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     """
     nb = _read(notebook)
     name = notebook.stem
-    prov = provenance(data_dir, notebook_parameters(nb))
+    prov = provenance(data_dir, notebook_parameters(nb), survey=reads_survey(nb))
     pager = neighbours(notebook)
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False, pager=pager)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../", pager=pager)
