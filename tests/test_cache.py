@@ -36,10 +36,17 @@ def test_a_result_is_computed_once_then_read_back(cache_dir):
 def test_without_the_variable_nothing_is_stored(tmp_path, monkeypatch):
     monkeypatch.delenv(CACHE_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
-    calls = []
+    calls, keys = [], []
     memoized("demo", "k", lambda: calls.append(1))
-    memoized("demo", "k", lambda: calls.append(1))
+    memoized("demo", lambda: keys.append(1) or "k", lambda: calls.append(1))
     assert len(calls) == 2 and list(tmp_path.iterdir()) == []
+    assert keys == []  # a key function is not even called: hashing a large data set costs seconds
+
+
+def test_a_key_function_names_the_stored_result(cache_dir):
+    assert memoized("demo", lambda: "k7", lambda: 7) == 7
+    assert memoized("demo", "k7", lambda: 8) == 7
+    assert (cache_dir / "demo-k7.pickle").exists()
 
 
 def test_a_failure_stores_nothing_and_a_damaged_file_is_computed_again(cache_dir):

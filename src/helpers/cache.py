@@ -65,15 +65,17 @@ def cache_dir() -> Path | None:
     return Path(value) if value else None
 
 
-def memoized(kind: str, key: str, compute: Callable[[], T]) -> T:
+def memoized(kind: str, key: str | Callable[[], str], compute: Callable[[], T]) -> T:
     """``compute()``, stored as ``<kind>-<key>.pickle`` in the cache directory and read back after.
 
     Processes asking for the same key wait on its lock, so it is computed once; an exception
-    stores nothing; an unreadable file is computed again.
+    stores nothing; an unreadable file is computed again. ``key`` may be a function, called
+    only when there is a cache (hashing every answer costs seconds on a large data set).
     """
     directory = cache_dir()
     if directory is None:
         return compute()
+    key = key() if callable(key) else key
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{kind}-{key}.pickle"
     with open(directory / f"{kind}-{key}.lock", "w") as lock:

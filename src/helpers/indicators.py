@@ -446,8 +446,10 @@ def indicator_tables(survey, confidence: float = 0.95, method: str = "wilson", m
         return {unit: finish(add_bounds(table, heads[unit])) for unit, table in protected.items()}
 
     # Computed once per run and shared by its notebooks, tables and claims (helpers.cache).
-    key = fingerprint(survey_digest(survey), confidence, method, min_cell, sorted(map(repr, promotions or ())),
-                      sorted(pops.items()), fpc)
+    def key() -> str:
+        return fingerprint(survey_digest(survey), confidence, method, min_cell, sorted(map(repr, promotions or ())),
+                           sorted(pops.items()), fpc)
+
     return memoized("indicators", key, compute)
 
 
