@@ -28,9 +28,11 @@ settings.load_profile("default")
 
 
 def pytest_collection_modifyitems(items):
-    """Property-based tests carry the ``fuzz`` mark (quick feedback, `make test-fast`, skips them)."""
+    """Property-based tests carry the ``fuzz`` mark (quick feedback, `make test-fast`, skips them):
+    every test of a ``test_fuzz_*`` module (some run a Hypothesis search inside the test, over a
+    fixture) and every ``@given`` test elsewhere."""
     for item in items:
-        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+        if item.path.name.startswith("test_fuzz_") or getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
             item.add_marker(pytest.mark.fuzz)
 
 
