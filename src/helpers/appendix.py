@@ -120,6 +120,5 @@ class Appendix(Run):
     claims_rules = _shown_by("_claims_views", ClaimsViews.claims_rules)
     claims_table = _shown_by("_claims_views", ClaimsViews.claims_table)
     claims_by_verdict = _shown_by("_claims_views", ClaimsViews.claims_by_verdict)
-    claims_mismatches = _shown_by("_claims_views", ClaimsViews.claims_mismatches)
     claims_granularity = _shown_by("_claims_views", ClaimsViews.claims_granularity)
     claims_not_claims = _shown_by("_claims_views", ClaimsViews.claims_not_claims)

@@ -141,10 +141,6 @@ class ClaimsViews:
         )
         return Html(f"<ul class=\"eig-mismatches\">{items}</ul>")
 
-    def claims_mismatches(self) -> Html:
-        """One sentence per mismatch: what the paper says and what the data shows instead."""
-        return self.claims_by_verdict("mismatch")
-
     @cached_property
     def granularity(self) -> pd.DataFrame:
         return granularity_table(load_claims(), self.run.published)
