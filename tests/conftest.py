@@ -84,15 +84,13 @@ class SharedBuild:
         self.out = self.root / "out"
         self._fd = None
 
-    def _lock(self, suffix: str, mode: int):
-        path = self.root.parent / f"{self.name}.{suffix}.lock"
-        fd = open(path, "a+")  # noqa: SIM115 (kept open: closing it would drop the process's lock)
-        fcntl.lockf(fd, mode)
-        return fd
+    def _open(self, suffix: str):
+        return open(self.root.parent / f"{self.name}.{suffix}.lock", "a+")  # noqa: SIM115 (a lock's file)
 
     def ensure(self) -> Path:
         built, failed = self.root / "built", self.root / "failed"
-        fd = self._lock("build", fcntl.LOCK_EX)
+        fd = self._open("build")
+        fcntl.lockf(fd, fcntl.LOCK_EX)
         try:
             if failed.exists():
                 raise AssertionError(f"the shared build {self.name} failed in another worker:\n{failed.read_text()}")
@@ -111,7 +109,7 @@ class SharedBuild:
 
     @contextlib.contextmanager
     def reading(self):
-        self._fd = self._fd or self._lock("read", fcntl.LOCK_SH)
+        self._fd = self._fd or self._open("read")  # kept open: closing it would drop the process's lock
         fcntl.lockf(self._fd, fcntl.LOCK_SH)
         try:
             yield self.out
