@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.codebook import MEMBERS
 from helpers.figures import Figure, one_line, tidy
 from helpers.indicators import challenges_known, indicator_tables, question_of, restrict
 from helpers.load import load_survey
@@ -185,13 +186,13 @@ class Run:
 
     def respondents(self, group: str) -> int:
         """Respondents of a group (``both``: EIG and mentors) in the promotions of this run."""
-        return sum(len(self.frames[g]) for g in (("eig", "mentor") if group == "both" else (group,)))
+        return sum(len(self.frames[g]) for g in MEMBERS[group])
 
     def promotions_of(self, group: str) -> list[int]:
         """The run's promotions, or those of the group's respondents when the run keeps them all."""
         if self.promotions:
             return list(self.promotions)
-        sources = ("eig", "mentor") if group == "both" else (group,)
+        sources = MEMBERS[group]
         return sorted({int(p) for g in sources for p in self.frames[g]["promotion"].dropna()})
 
     @property

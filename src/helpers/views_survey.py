@@ -12,7 +12,7 @@ import html
 import pandas as pd
 
 from helpers import fmt, reading
-from helpers.codebook import GROUP_NAMES
+from helpers.codebook import GROUP_NAMES, MEMBERS
 from helpers.compare import compare_shares
 from helpers.figures import (
     Figure,
@@ -185,7 +185,7 @@ class SurveyViews:
         from helpers.indicators import answer_matrix
         from helpers.weighting import stratum_flags
 
-        sources = ("eig", "mentor") if group == "both" else (group,)
+        sources = MEMBERS[group]
         lines = []
         for q in questions:
             answered: dict[int, int] = {}
