@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from helpers import SAMPLE_DIR
 from helpers import indicators as ind
-from helpers.audit import AuditError, audit, check, required_span
+from helpers.audit import AuditError, audit, check, exposed, families, required_span
 from helpers.codebook import load_codebooks
 from helpers.load import load_survey
 from helpers.nonresponse import add_bounds
@@ -126,6 +126,34 @@ def test_a_zero_top_line_is_its_own_statement():
     table = rows(("a", "all", "none", 9, 0, 0.0, ""), ("a", "promotion=1", "none", 4, np.nan, np.nan, "primary"),
                  ("a", "promotion=2", "none", 5, np.nan, np.nan, "primary"))
     assert ranges(table, q) == {("promotion=1", "a"): (0, 0, True), ("promotion=2", "a"): (0, 0, True)}
+
+
+def _family(table, q):
+    (family,) = families({"respondent": table}, {"eig": {"q": q}}, POPS)
+    return family
+
+
+def test_exposed_names_the_first_exposed_cell_or_none():
+    # The weighted top line pins y1 = 1 (above): promotion 1 yes is the first exposed cell in table order.
+    weighted = 11 / 39 * 1 / 5 + 28 / 39 * 8 / 16
+    table = rows(*YES_NO, ("yes", "all", "promotion", 21, weighted * 21, weighted, ""))
+    found = exposed(_family(table, question()), 3, first=True)
+    assert (found["subgroup"], found["option"], found["protected"]) == ("promotion=1", "yes", False)
+    assert found["low"] <= 1 <= found["high"] and found["high"] - found["low"] + 1 < found["required"] == 3
+    assert exposed(_family(rows(*YES_NO), question()), 3) is None  # every range holds enough values
+
+
+def test_exposed_tries_the_cell_it_convicted_before_first():
+    # Without the weighted line, y1 ∈ {0, 1} where three values are required: both promotion-1 cells are exposed.
+    q = question(kind="multi", codes=("3",))
+    table = rows(("3", "all", "none", 29, 6, 6 / 29, ""), ("3", "promotion=1", "none", 4, np.nan, np.nan, "primary"),
+                 ("3", "promotion=2", "none", 16, 5, 5 / 16, ""),
+                 ("3", "promotion=3", "none", 9, np.nan, np.nan, "primary"))
+    family = _family(table, q)
+    assert exposed(family, 3, first=True)["subgroup"] == "promotion=1"
+    family.exposed.append((family.rows[3]["unit"], family.rows[3]["position"]))  # promotion 3 convicted last
+    assert exposed(family, 3)["subgroup"] == "promotion=3"
+    assert exposed(family, 3, first=True)["subgroup"] == "promotion=1"  # table order whatever came before
 
 
 def test_required_span():

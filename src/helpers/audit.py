@@ -109,6 +109,7 @@ class Family:
     equalities: list = field(default_factory=list)  # (coefficients {index: a}, value)
     rows: list = field(default_factory=list)  # one dict per published row: unit, index, form, …
     pool: list = field(default_factory=list)  # answer sets found so far (witnesses)
+    exposed: list = field(default_factory=list)  # (unit, position) of cells found exposed, most recent last
     baseline: dict = field(default_factory=dict)  # (unit, position) → span the top lines leave
 
     def var(self, key, base: int) -> int:
@@ -209,8 +210,8 @@ def row_form(family: Family, strata: dict, unit: str, position, row, pops: dict)
 # ---- constraints and ranges --------------------------------------------------------
 
 
-def constraints(family: Family, rows: list[dict], min_cell: int, *, weighted: bool = True,
-                labels: bool = True) -> tuple[list[dict], list[float], list[float]]:
+def constraints(family: Family, rows: list[dict], min_cell: int, *,
+                weighted: bool = True) -> tuple[list[dict], list[float], list[float]]:
     """(forms, lower, upper) of every equation and inequality the attacker can write."""
     forms, low, high = [], [], []
 
@@ -226,9 +227,9 @@ def constraints(family: Family, rows: list[dict], min_cell: int, *, weighted: bo
         if row.weighting == "none":
             if not row.suppressed and row.count == row.count:
                 add(item["form"], float(round(row.count)), float(round(row.count)))
-            elif labels and row.suppression == "primary" and row.base >= min_cell:
+            elif row.suppression == "primary" and row.base >= min_cell:
                 add(item["form"], 0.0, float(min_cell - 1))
-            elif labels and row.suppression == "secondary":
+            elif row.suppression == "secondary":
                 add(item["form"], float(min_cell), np.inf)
         elif weighted and not row.suppressed:
             for value, scale in ((row.share, 1.0), (row.count, float(row.base))):
@@ -280,7 +281,7 @@ class Solver:
         self.highs.setOptionValue("mip_heuristic_effort", 0.0)  # tiny models: branching alone is faster
         self.highs.passModel(lp)
         self.columns = np.arange(self.n, dtype=np.int32)
-        self.integer = np.full(self.n, highspy.HighsVarType.kInteger)
+        self.integer_type = np.full(self.n, highspy.HighsVarType.kInteger)
         self.continuous = np.full(self.n, highspy.HighsVarType.kContinuous)
 
     def allows(self, xs: np.ndarray) -> np.ndarray:
@@ -289,20 +290,23 @@ class Solver:
         inside = (v >= self.low - 1e-6) & (v <= self.high + 1e-6)
         return inside.all(axis=1) & (xs >= 0).all(axis=1) & (xs <= self.upper).all(axis=1)
 
-    def extreme(self, c: np.ndarray) -> np.ndarray:
-        """An answer set minimising ``c · x``.
+    def relaxed(self, c: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """The linear relaxation's minimum of ``c · x`` (``-inf`` when it has none) and its optimum if integral.
 
-        The linear relaxation first: when its optimum is integral (the usual case for
-        sums over a two-way table, whose matrix is totally unimodular), it is the
-        integer optimum; otherwise the integer program is solved.
+        An integral optimum is the integer optimum (the usual case for sums over a
+        two-way table, whose matrix is totally unimodular).
         """
         self.highs.changeColsCost(self.n, self.columns, np.asarray(c, float))
         self.highs.run()
-        if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            x = np.asarray(self.highs.getSolution().col_value)
-            if np.all(np.abs(x - np.round(x)) < 1e-7):
-                return np.round(x)
-        self.highs.changeColsIntegrality(self.n, self.columns, self.integer)
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return -np.inf, None
+        x = np.asarray(self.highs.getSolution().col_value)
+        return float(np.asarray(c, float) @ x), (np.round(x) if np.all(np.abs(x - np.round(x)) < 1e-7) else None)
+
+    def integer(self, c: np.ndarray) -> np.ndarray:
+        """An answer set minimising ``c · x`` over the integers."""
+        self.highs.changeColsCost(self.n, self.columns, np.asarray(c, float))
+        self.highs.changeColsIntegrality(self.n, self.columns, self.integer_type)
         self.highs.run()
         status = self.highs.getModelStatus()
         x = np.round(np.asarray(self.highs.getSolution().col_value))
@@ -312,76 +316,154 @@ class Solver:
                              f"({self.highs.modelStatusToString(status)}); check that the tables come from one run")
         return x
 
+    def extreme(self, c: np.ndarray) -> np.ndarray:
+        """An answer set minimising ``c · x``: the linear relaxation's when integral, else the integer program's."""
+        _, x = self.relaxed(c)
+        return x if x is not None else self.integer(c)
 
-def audit_family(family: Family, min_cell: int, *, exact: bool = False, weighted: bool = True,
-                 labels: bool = True, only=None, first_failure: bool = False) -> list[dict]:
-    """Range of every hidden unweighted cell of one family (or of the rows ``only`` lists), and its verdict.
+
+class Trial:
+    """The hidden unweighted cells of one family under its current rows, and what is known of their ranges.
 
     Every answer set found is kept as a witness (``family.pool``) and reused
     while it satisfies the current constraints: a cell whose witnessed range
-    already holds enough values needs no optimisation. Otherwise a few
-    optimisations in random directions, then the cell's true minimum and
-    maximum. The verdict is exact; with ``exact=False``, ``low``/``high`` of a
-    protected cell may be only the witnessed part of its range.
-    ``first_failure`` stops at the first unprotected cell (a yes/no trial).
+    already holds enough values needs no optimisation.
     """
-    forms, low, high = constraints(family, family.rows, min_cell, weighted=weighted, labels=labels)
-    hidden = [item for item in family.rows if item["row"].suppressed and item["row"].weighting == "none"
-              and (only is None or (item["unit"], item["position"]) in only)]
-    if not hidden:
-        return []
-    solver = Solver(family, forms, low, high)
-    values = matrix([item["form"] for item in hidden], solver.n)
-    need = np.array([required_span(item["row"].suppression, item["row"].base, min_cell) for item in hidden])
-    pool = np.array(family.pool) if family.pool and not exact else np.zeros((0, solver.n))
-    seen = values @ pool[solver.allows(pool)].T
-    seen_low = seen.min(axis=1, initial=np.inf)
-    seen_high = seen.max(axis=1, initial=-np.inf)
 
-    def witness(c):
-        x = solver.extreme(c)
-        family.pool.append(x)
-        v = values @ x
-        np.minimum(seen_low, v, out=seen_low)
-        np.maximum(seen_high, v, out=seen_high)
+    def __init__(self, family: Family, min_cell: int, *, exact: bool = False):
+        self.family, self.min_cell = family, min_cell
+        self.hidden = [item for item in family.rows if item["row"].suppressed and item["row"].weighting == "none"]
+        if not self.hidden:
+            return
+        self.solver = Solver(family, *constraints(family, family.rows, min_cell))
+        self.values = matrix([item["form"] for item in self.hidden], self.solver.n)
+        self.need = np.array([required_span(item["row"].suppression, item["row"].base, min_cell)
+                              for item in self.hidden])
+        pool = np.array(family.pool) if family.pool and not exact else np.zeros((0, self.solver.n))
+        seen = self.values @ pool[self.solver.allows(pool)].T
+        self.low = seen.min(axis=1, initial=np.inf)
+        self.high = seen.max(axis=1, initial=-np.inf)
+        self.baseline = None
 
-    def short(k):
-        return seen_high[k] - seen_low[k] + 1 < need[k]
+    def witness(self, x: np.ndarray) -> None:
+        self.family.pool.append(x)
+        v = self.values @ x
+        np.minimum(self.low, v, out=self.low)
+        np.maximum(self.high, v, out=self.high)
 
-    if not exact and any(short(k) for k in range(len(hidden))):
-        rng = np.random.default_rng(len(hidden))  # deterministic directions
-        for _ in range(WITNESSES):
-            witness(rng.choice([-1.0, 1.0], size=len(hidden)) @ values)
-    baseline = None
-    for k in range(len(hidden)):
-        if exact or short(k):
-            witness(values[k])
-            witness(-values[k])
-        if short(k):
-            key = (hidden[k]["unit"], hidden[k]["position"])
-            if key not in family.baseline:
-                if baseline is None:
-                    base_forms, base_low, base_high = constraints(family, top_lines(family), min_cell,
-                                                                  weighted=False)
-                    baseline = Solver(family, base_forms, base_low, base_high)
-                low_k, high_k = (float(values[k] @ baseline.extreme(sign * values[k])) for sign in (1.0, -1.0))
-                family.baseline[key] = int(high_k - low_k) + 1
-            need[k] = min(need[k], family.baseline[key])
-            if first_failure and short(k):
-                keep = slice(k, k + 1)
-                hidden, seen_low, seen_high, need = hidden[keep], seen_low[keep], seen_high[keep], need[keep]
-                break
-    out = []
-    for k, item in enumerate(hidden):
-        row = item["row"]
-        out.append({
-            "unit": item["unit"], "question_id": family.question_id, "group": row.group,
+    def short(self, k: int) -> bool:
+        """Cell ``k``'s witnessed range holds fewer values than it must."""
+        return self.high[k] - self.low[k] + 1 < self.need[k]
+
+    def spread(self) -> None:
+        """A few optimisations in random directions (deterministic), when some cell is short."""
+        if any(self.short(k) for k in range(len(self.hidden))):
+            rng = np.random.default_rng(len(self.hidden))
+            for _ in range(WITNESSES):
+                self.witness(self.solver.extreme(rng.choice([-1.0, 1.0], size=len(self.hidden)) @ self.values))
+
+    def cap(self, k: int) -> None:
+        """Lower cell ``k``'s requirement to the span the top lines alone leave (the *baseline*)."""
+        key = (self.hidden[k]["unit"], self.hidden[k]["position"])
+        if key not in self.family.baseline:
+            if self.baseline is None:
+                self.baseline = Solver(self.family, *constraints(self.family, top_lines(self.family), self.min_cell,
+                                                                 weighted=False))
+            low, high = (float(self.values[k] @ self.baseline.extreme(sign * self.values[k])) for sign in (1.0, -1.0))
+            self.family.baseline[key] = int(high - low) + 1
+        self.need[k] = min(self.need[k], self.family.baseline[key])
+
+    def decide(self, k: int) -> None:
+        """Cell ``k``'s true minimum and maximum, then its requirement capped if it is still short."""
+        self.witness(self.solver.extreme(self.values[k]))
+        self.witness(self.solver.extreme(-self.values[k]))
+        if self.short(k):
+            self.cap(k)
+
+    def narrowed(self, k: int) -> bool:
+        """Whether cell ``k`` is narrowed down too far: the verdict of :meth:`decide`, with fewer optimisations.
+
+        The integer range lies within the linear relaxation's, so a relaxation too
+        narrow convicts without an integer program; the integer programs run only
+        for a fractional relaxation, and the maximum only while the minimum leaves
+        the cell short. ``low``/``high`` are then witnessed values (protected) or
+        bounds that hold the whole range (exposed).
+        """
+        if not self.short(k):
+            return False
+        c = self.values[k]
+        lowest, x = self.solver.relaxed(c)
+        if x is not None:
+            self.witness(x)
+        highest, y = self.solver.relaxed(-c)
+        if y is not None:
+            self.witness(y)
+        if np.isfinite([lowest, highest]).all():
+            bottom, top = math.ceil(lowest - 1e-6), math.floor(-highest + 1e-6)
+            if top - bottom + 1 < self.need[k]:
+                self.cap(k)
+                if top - bottom + 1 < self.need[k]:
+                    self.low[k], self.high[k] = bottom, top  # bounds that hold the cell's whole range
+                    return True
+        if x is None:
+            self.witness(self.solver.integer(c))
+        if self.short(k) and y is None:
+            self.witness(self.solver.integer(-c))
+        if self.short(k):
+            self.cap(k)
+        return self.short(k)
+
+    def finding(self, k: int) -> dict:
+        item, row = self.hidden[k], self.hidden[k]["row"]
+        return {
+            "unit": item["unit"], "question_id": self.family.question_id, "group": row.group,
             "subgroup": row.subgroup, "weighting": row.weighting, "option": row.option,
-            "kind": row.suppression, "base": int(row.base), "low": int(seen_low[k]), "high": int(seen_high[k]),
-            "required": int(need[k]), "protected": bool(seen_high[k] - seen_low[k] + 1 >= need[k]),
-            "position": item["position"],
-        })  # fmt: skip
-    return out
+            "kind": row.suppression, "base": int(row.base), "low": int(self.low[k]), "high": int(self.high[k]),
+            "required": int(self.need[k]), "protected": not self.short(k), "position": item["position"],
+        }  # fmt: skip
+
+
+def audit_family(family: Family, min_cell: int, *, exact: bool = False) -> list[dict]:
+    """Range of every hidden unweighted cell of one family, and its verdict.
+
+    Witnesses first (the pool, then a few random directions), then each short
+    cell's true minimum and maximum. The verdict is exact; with ``exact=False``,
+    ``low``/``high`` of a protected cell may be only the witnessed part of its range.
+    """
+    trial = Trial(family, min_cell, exact=exact)
+    if not trial.hidden:
+        return []
+    if not exact:
+        trial.spread()
+    for k in range(len(trial.hidden)):
+        if exact or trial.short(k):
+            trial.decide(k)
+    return [trial.finding(k) for k in range(len(trial.hidden))]
+
+
+def exposed(family: Family, min_cell: int, *, first: bool = False) -> dict | None:
+    """A hidden cell of the family narrowed down too far (as :func:`audit_family` finds them), or None.
+
+    The yes/no question secondary suppression asks after each change. With
+    ``first``, the first such cell in table order; otherwise the cells found
+    exposed by earlier calls are tried first (a change given back usually
+    exposes the same cell again). The finding's ``low``/``high`` are bounds,
+    not the exact range (:func:`audit_family` with ``exact=True`` gives it).
+    """
+    trial = Trial(family, min_cell)
+    if not trial.hidden:
+        return None
+    keys = [(item["unit"], item["position"]) for item in trial.hidden]
+    suspects = [] if first else [keys.index(key) for key in reversed(family.exposed) if key in keys]
+    found = next((k for k in suspects if trial.narrowed(k)), None)
+    if found is None:
+        found = next((k for k in range(len(keys)) if trial.narrowed(k)), None)
+    if found is None:
+        return None
+    if keys[found] in family.exposed:
+        family.exposed.remove(keys[found])
+    family.exposed.append(keys[found])
+    return trial.finding(found)
 
 
 def top_lines(family: Family) -> list[dict]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.audit import AuditError, audit_family, check, families
+from helpers.audit import AuditError, audit_family, check, exposed, families
 
 BLANKED = ("count", "share", "ci_low", "ci_high", "n_eff")  # n_eff: Kish's size gives back the strata bases
 CELL = ["question_id", "group", "subgroup", "weighting"]
@@ -159,7 +159,7 @@ def settle(family, min_cell: int) -> list[dict]:
             item["row"] = item["row"]._replace(suppressed=suppressed, suppression=kind(item))
 
     def passes() -> bool:
-        return not [f for f in audit_family(family, min_cell, first_failure=True) if not f["protected"]]
+        return exposed(family, min_cell) is None
 
     def attempt(items, suppressed, kind) -> bool:
         saved = [(item, item["row"]) for item in items]
@@ -173,12 +173,12 @@ def settle(family, min_cell: int) -> list[dict]:
     put(weighted, True, lambda i: "secondary")
     put(plain, True, lambda i: "masked")
     for _ in range(len(family.rows) + 1):
-        failing = [f for f in audit_family(family, min_cell, first_failure=True) if not f["protected"]]
-        if not failing:
+        failing = exposed(family, min_cell, first=True)
+        if failing is None:
             break
-        candidate = next_cell(family, failing[0])
+        candidate = next_cell(family, failing)
         if candidate is None:
-            check(pd.DataFrame(failing))
+            check(pd.DataFrame(audit_family(family, min_cell, exact=True)))
         kinds[id(candidate)] = "secondary"
         plain.append(candidate)
         put([candidate], True, lambda i: "masked")
