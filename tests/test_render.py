@@ -330,6 +330,7 @@ def test_sanitiser_keeps_figure_blocks_intact():
 @pytest.mark.parametrize(("hostile", "text"), [
     ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "x"),
     ('<a href=" JaVa\tScript:alert(1)">x</a>', "x"),
+    ('<a href="' + " \t\n" * 50_000 + 'DaTa:text/html,x">x</a>', "x"),  # read past any padding
     ('<img src="https://example.org/pixel.png" alt="pisteur">', "pisteur"),
     ('<div style="background:url(https://example.org/)" onclick="alert(1)">x</div>', "x"),
     ("<svg><script>alert(1)</script></svg>", ""),
@@ -522,3 +523,27 @@ def test_mixed_runs_are_refused(built, tmp_path):
     nbformat.write(nb, other)
     with pytest.raises(SystemExit, match="different parameters"):
         render.render_index([built["executed"][0], other], tmp_path / "index.html", built["data"])
+
+
+# --- recipe sources -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["helpers.figures.bar_shares", "helpers.figures.stacked_scale",
+                                  "helpers.programme.source_code_share", "helpers.cache.memoized"])
+def test_function_source_is_what_inspect_gives_without_importing(name):
+    import importlib
+    import inspect
+
+    module, _, attr = name.rpartition(".")
+    assert render.function_source(name) == inspect.getsource(getattr(importlib.import_module(module), attr))
+
+
+def test_recipe_names_link_to_their_source_at_the_end_of_the_page():
+    page = ("<main><p>tracé par <code>helpers.figures.bar_shares</code> ; "
+            "<code>helpers.figures.no_such_function</code></p></main>")
+    linked = BeautifulSoup(render.link_recipe_sources(page), "html.parser")
+    (link,) = linked.select('a[href="#source-helpers-figures-bar_shares"]')
+    assert link.get_text() == "helpers.figures.bar_shares"
+    source = linked.select_one("section.recipe-sources details#source-helpers-figures-bar_shares")
+    assert "def bar_shares(" in source.get_text()
+    assert not linked.select('a[href*="no_such_function"]') and render.function_source("helpers.nope.x") is None

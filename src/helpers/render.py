@@ -30,6 +30,7 @@ import argparse
 import json
 import ast
 import hashlib
+import importlib.util
 import os
 import platform
 import re
@@ -38,6 +39,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
+from itertools import islice
 from pathlib import Path
 
 import jinja2
@@ -110,9 +112,13 @@ TAG_ATTRIBUTES = {
 IMAGE_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;", "data:image/svg+xml;")
 
 
-def _uri(value: str) -> str:
-    """A URI the way a browser reads it: control characters and spaces ignored, lower case."""
-    return "".join(ch for ch in value if ord(ch) > 0x20 and not ch.isspace()).lower()
+def _uri(value: str, length: int = 32) -> str:
+    """The start of a URI the way a browser reads it: control characters and spaces ignored, lower case.
+
+    Only its first ``length`` such characters (enough for every prefix compared): an image's
+    ``data:`` URI runs to hundreds of kilobytes.
+    """
+    return "".join(islice((ch for ch in value if ord(ch) > 0x20 and not ch.isspace()), length)).lower()
 
 
 def _checked_uri(tag: str, name: str, value: str) -> str | None:
@@ -441,25 +447,40 @@ def _read(path: Path):
 RECIPE_FUNCTION_RE = re.compile(r"<code>(helpers\.[a-z_]+\.[A-Za-z_]+)</code>")
 
 
+def function_source(name: str) -> str | None:
+    """Source of a top-level function ``helpers.module.name`` (decorators included), or None.
+
+    Read from the module's file without importing it: importing the drawing code
+    (matplotlib, seaborn, scipy) would double the time of a render.
+    """
+    module, _, attr = name.rpartition(".")
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == attr:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            return "".join(text.splitlines(keepends=True)[start - 1:node.end_lineno])
+    return None
+
+
 def link_recipe_sources(page: str) -> str:
     """Code view: each ``helpers`` function a recipe names links to its source, shown at the end of the page.
 
     Self-contained (the report may be read without the repository) and the same bytes on every run.
     """
-    import importlib
-    import inspect
-
     from pygments import highlight
     from pygments.lexers import PythonLexer
 
     names = list(dict.fromkeys(RECIPE_FUNCTION_RE.findall(page)))
     blocks = []
     for name in names:
-        module, _, attr = name.rpartition(".")
-        try:
-            function = getattr(importlib.import_module(module), attr)
-            source = inspect.getsource(function)
-        except (ImportError, AttributeError, OSError, TypeError):
+        source = function_source(name)
+        if source is None:
             continue
         anchor = "source-" + name.replace(".", "-")
         page = page.replace(f"<code>{name}</code>", f'<a href="#{anchor}"><code>{name}</code></a>')
