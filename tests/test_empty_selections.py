@@ -8,16 +8,17 @@ words that there is nobody, never raise.
 import csv
 from html import unescape
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
+import inprocess
 from conftest import ROOT, make
 from helpers import SAMPLE_DIR
 from helpers.appendix import Appendix
+from helpers.pipeline import parse_params
 from helpers.population import representation
 
 
@@ -83,14 +84,6 @@ def test_a_group_of_one_respondent(tmp_path):
     assert app.by_promotion("etalab_expertise", "eig")._repr_html_()  # one series: drawn, masked
 
 
-def _execute(notebook: Path, data: Path, out: Path, promotions: str, weighting: str) -> subprocess.CompletedProcess:
-    params = out.parent / f"params-{notebook.stem}.txt"
-    params.write_text(f"DATA={data}\nOUT={out}\nPROMOTIONS={promotions}\nWEIGHTING={weighting}\n")
-    return subprocess.run([sys.executable, "-m", "helpers", "execute", str(notebook),
-                           str(out / "notebooks" / notebook.name), "--params", str(params)],
-                          cwd=ROOT, capture_output=True, text=True)
-
-
 SURVEY_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-3]_*.ipynb"))
 
 
@@ -100,11 +93,24 @@ SURVEY_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-3]_*.ipynb"))
                                                          ("whole_sample", "3", "promotion")])
 @pytest.mark.parametrize("notebook", SURVEY_NOTEBOOKS, ids=lambda p: p.stem)
 def test_survey_notebooks_run_on_edge_selections(tmp_path, case, promotions, weighting, notebook):
-    """Also the weighted reading (WEIGHTING=promotion) on a promotion of one EIG and on nobody."""
+    """Also the weighted reading (WEIGHTING=promotion) on a promotion of one EIG and on nobody.
+
+    In this process (tests/inprocess.py: no kernel to start per run); every displayed result is
+    rendered in every format. The kernel path: the make test below and tests/test_pipeline.py."""
     data = globals()[case](tmp_path)
-    proc = _execute(notebook, data, tmp_path / "out", promotions, weighting)
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
+    inprocess.run(notebook, parse_params([f"DATA={data}", f"OUT={tmp_path / 'out'}",
+                                          f"PROMOTIONS={promotions}", f"WEIGHTING={weighting}"]))
+
+
+def test_the_in_process_run_fails_on_a_cell_or_a_display_that_raises(tmp_path):
+    path = tmp_path / "n.ipynb"
+    for body, error in [("class A:\n    def _repr_html_(self):\n        raise KeyError(x)\nA()", "KeyError: 2"),
+                        ("assert x == 2\n1 / 0", "ZeroDivisionError")]:
+        nbformat.write(nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(body)]), path)
+        with pytest.raises(inprocess.CellFailed, match=f"n.ipynb, cell 2: {error}"):
+            inprocess.run(path, {"x": 2})
 
 
 @pytest.mark.slow
