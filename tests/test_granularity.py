@@ -1,5 +1,7 @@
 """The granularity test: which printed percentages are possible on their base, with hand-computed cases."""
 
+from fractions import Fraction
+
 import pandas as pd
 import pytest
 
@@ -15,6 +17,7 @@ from helpers.granularity import (
     implied_bases,
     impossible,
     nearest,
+    places,
     shown,
 )
 from helpers.published import published_figures
@@ -47,6 +50,26 @@ def test_rounding_conventions_at_the_boundary():
         shown(1, 2, convention="banker")
     with pytest.raises(ValueError, match="base"):
         counts(50, 0)
+
+
+def test_counts_at_the_ends_of_a_rounding_interval():
+    # 62.5 % (5/8) rounds up to 63 and truncates to 62; 37.5 % (3/8) to 38 and 37
+    assert counts(63, 8) == [5] and counts(62, 8) == [] and counts(62, 8, "truncated") == [5]
+    assert counts(0, 3) == [0] and counts(100, 3) == [3] and counts("0.5", 200) == [1]
+    assert counts(33, 100) == [33] and counts(33, 200) == [65, 66]  # 32.5 % and 33 %; 33.5 % → 34
+    assert counts(101, 10) == [] and counts(-1, 10) == []
+    with pytest.raises(ValueError, match="convention"):
+        counts(50, 2, "banker")
+
+
+@pytest.mark.parametrize("convention", ["half_up", "truncated"])
+def test_counts_are_the_k_whose_share_prints_as_published(convention):
+    """The interval arithmetic of ``counts`` against the definition, k by k, on every base to 60."""
+    for published in (0, 7, 12.5, 33, "33.3", 50, 57, "66.7", "90.5", 99, 100, "14.29"):
+        for base in range(1, 61):
+            target = Fraction(str(published))
+            definition = [k for k in range(base + 1) if shown(k, base, places(published), convention) == target]
+            assert counts(published, base, convention) == definition, (published, base)
 
 
 def test_implied_bases_from_1_to_60():

@@ -27,10 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers import DATA_DIR
-from helpers.codebook import GROUP_NAMES, INDICATOR_GROUPS, MEMBERS
+from helpers.codebook import GROUP_NAMES, INDICATOR_GROUPS, MEMBERS, read_yaml
 from helpers.fmt import num, round_half_up, signed
 from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
@@ -298,7 +297,7 @@ def check_claim(claim: dict) -> dict:
 
 def load_claims(path: Path | str = CLAIMS_YAML) -> list[dict]:
     """The registry, each entry checked; ids must be unique."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    doc = read_yaml(path)
     claims = [check_claim(c) for c in doc["claims"]]
     ids = [c["id"] for c in claims]
     if len(ids) != len(set(ids)):

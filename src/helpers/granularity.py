@@ -58,8 +58,14 @@ def counts(published, base: int, convention: str = "half_up") -> list[int]:
     """Every whole k of 0..base whose share prints as ``published``."""
     if base < 1:
         raise ValueError(f"a base must be a whole number of at least 1, not {base!r}")
-    target, decimals = Fraction(str(published)), places(published)
-    return [k for k in range(base + 1) if shown(k, base, decimals, convention) == target]
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {', '.join(CONVENTIONS)}, not {convention!r}")
+    decimals = places(published)
+    # shown(k) is the target T (in units of the last decimal) exactly when 100·k/base, in those
+    # units, lies in [T − ½, T + ½) half-up or [T, T + 1) truncated: a range of k, not a search.
+    whole, scale = Fraction(str(published)) * 10**decimals, Fraction(base, 100 * 10**decimals)
+    low, high = (whole - Fraction(1, 2), whole + Fraction(1, 2)) if convention == "half_up" else (whole, whole + 1)
+    return list(range(max(0, math.ceil(low * scale)), min(base, math.ceil(high * scale) - 1) + 1))
 
 
 def feasible(published, base: int, convention: str = "half_up") -> bool:

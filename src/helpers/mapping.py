@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,8 +85,12 @@ SCHEMA = {
 }
 
 
+@lru_cache(maxsize=1 << 16, typed=True)
 def norm(text: str) -> str:
-    """Matching key: no accents, no case, straight apostrophes, single spaces."""
+    """Matching key: no accents, no case, straight apostrophes, single spaces.
+
+    Remembered: the loader asks for the key of every cell and of every option of its question,
+    the same few hundred texts millions of times on a large export."""
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2018\u2019\u02bc\u00b4`]", "'", text).casefold().replace("\u0153", "oe")
