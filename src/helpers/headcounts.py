@@ -8,6 +8,7 @@ population with it. The rest of the table (checks, challenges, years) is
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +24,17 @@ BASE_PROMOTIONS = (1, 2)
 
 def populations(path: Path | str = PROGRAMME_CSV) -> dict[tuple[str, int], int]:
     """Head count per (group, promotion), e.g. ``{('eig', 1): 11, ('mentor', 2): 18}``."""
+    path = Path(path)
+    stat = path.stat()
+    return dict(_read(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path, mtime_ns: int, size: int) -> tuple[tuple[tuple[str, int], int], ...]:
+    """The table read once per version of the file (asked for by every share a claim recomputes)."""
     table = pd.read_csv(path, dtype={"promotion": str})
-    out: dict[tuple[str, int], int] = {}
+    out = []
     for group, indicator in POPULATION_INDICATORS.items():
         rows = table[(table.indicator_id == indicator) & (table.promotion != "total")]
-        for promotion, value in zip(rows.promotion, rows.value):
-            out[(group, int(promotion))] = int(float(value))
-    return out
+        out += [((group, int(promotion)), int(float(value))) for promotion, value in zip(rows.promotion, rows.value)]
+    return tuple(out)
