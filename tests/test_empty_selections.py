@@ -5,9 +5,11 @@ notebook 00. Each case here is a data set cut from the sample; the report's call
 words that there is nobody, never raise.
 """
 
+import builtins
 import csv
 from html import unescape
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -103,6 +105,8 @@ def test_survey_notebooks_run_on_edge_selections(tmp_path, case, promotions, wei
 
 
 def test_the_in_process_run_fails_on_a_cell_or_a_display_that_raises(tmp_path):
+    """And leaves the test process as it found it (IPython replaces ``__main__``, adds builtins)."""
+    main, names = sys.modules["__main__"], set(vars(builtins))
     path = tmp_path / "n.ipynb"
     for body, error in [("class A:\n    def _repr_html_(self):\n        raise KeyError(x)\nA()", "KeyError: 2"),
                         ("assert x == 2\n1 / 0", "ZeroDivisionError")]:
@@ -111,6 +115,7 @@ def test_the_in_process_run_fails_on_a_cell_or_a_display_that_raises(tmp_path):
             nbformat.v4.new_code_cell(body)]), path)
         with pytest.raises(inprocess.CellFailed, match=f"n.ipynb, cell 2: {error}"):
             inprocess.run(path, {"x": 2})
+    assert sys.modules["__main__"] is main and set(vars(builtins)) == names
 
 
 @pytest.mark.slow
