@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import inprocess
 from conftest import ROOT, make
 from helpers import SAMPLE_DIR, params
 from helpers.params import ParameterError, RunParams
+from helpers.pipeline import read_params
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 #: What the paper's programme table knows (data/programme/programme.csv): promotions 1 to 3.
@@ -246,9 +248,6 @@ def test_random_valid_parameters_execute_a_notebook(values):
         out = Path(tmp) / "out"
         path = Path(tmp) / "params.txt"
         path.write_text("".join(f"{k}={v}\n" for k, v in {**run.variables(), "OUT": str(out)}.items()))
-        notebook = NOTEBOOKS[0]
-        proc = subprocess.run([sys.executable, "-m", "helpers", "execute", str(notebook),
-                               str(out / "notebooks" / notebook.name), "--params", str(path)],
-                              cwd=ROOT, capture_output=True, text=True)
-        assert proc.returncode == 0, (values, proc.stderr)
-        assert (out / "notebooks" / notebook.name).is_file()
+        # In this process (tests/inprocess.py): the parameters file make writes, read as `helpers execute`
+        # reads it, injected after the parameters cell as papermill does; the kernel path is make's.
+        inprocess.run(NOTEBOOKS[0], read_params(path))
