@@ -261,8 +261,6 @@ def test_tables_command_on_hostile_data(hostile, tmp_path):
 @pytest.fixture(scope="module")
 def rendered(hostile, tmp_path_factory):
     """Notebook B (which shows QUESTION's answers) executed on the hostile data and rendered: both pages."""
-    if not (ROOT / "src" / "helpers" / "render.py").exists():
-        pytest.skip("render not available: src/helpers/render.py is absent")
     data, placed = hostile
     base = tmp_path_factory.mktemp("rendered")
     notebook = ROOT / "notebooks" / "01_perennisation_outils.ipynb"
