@@ -85,16 +85,23 @@ SCHEMA = {
 }
 
 
-@lru_cache(maxsize=1 << 16, typed=True)
 def norm(text: str) -> str:
     """Matching key: no accents, no case, straight apostrophes, single spaces.
 
-    Remembered: the loader asks for the key of every cell and of every option of its question,
-    the same few hundred texts millions of times on a large export."""
+    Short texts are remembered: the loader asks for the key of every cell and of every option
+    of its question, the same few hundred labels millions of times on a large export (long
+    free-text answers, each seen once, are not kept)."""
+    return _remembered(text) if isinstance(text, str) and len(text) <= 200 else _norm(text)
+
+
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2018\u2019\u02bc\u00b4`]", "'", text).casefold().replace("\u0153", "oe")
     return " ".join(text.split())
+
+
+_remembered = lru_cache(maxsize=1 << 16)(_norm)
 
 
 def _stem_key(text: str) -> str:
