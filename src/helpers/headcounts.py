@@ -8,10 +8,9 @@ population with it. The rest of the table (checks, challenges, years) is
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
 
 from helpers import DATA_DIR
 
@@ -31,10 +30,10 @@ def populations(path: Path | str = PROGRAMME_CSV) -> dict[tuple[str, int], int]:
 
 @lru_cache(maxsize=4)
 def _read(path: Path, mtime_ns: int, size: int) -> tuple[tuple[tuple[str, int], int], ...]:
-    """The table read once per version of the file (asked for by every share a claim recomputes)."""
-    table = pd.read_csv(path, dtype={"promotion": str})
-    out = []
-    for group, indicator in POPULATION_INDICATORS.items():
-        rows = table[(table.indicator_id == indicator) & (table.promotion != "total")]
-        out += [((group, int(promotion)), int(float(value))) for promotion, value in zip(rows.promotion, rows.value)]
-    return tuple(out)
+    """The table read once per version of the file (asked for by every share a claim recomputes),
+    with the csv module: checking PROMOTIONS before a notebook runs needs no pandas (0.2 s)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return tuple(((group, int(row["promotion"])), int(float(row["value"])))
+                 for group, indicator in POPULATION_INDICATORS.items()
+                 for row in rows if row["indicator_id"] == indicator and row["promotion"] != "total")

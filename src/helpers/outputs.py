@@ -15,8 +15,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs 0.2 s to import: `helpers execute`, which only stages and publishes, never needs it
+    import pandas as pd
 
 STAGING_ENV = "HELPERS_STAGING_DIR"
 OUT_ENV = "HELPERS_OUT_DIR"
@@ -75,9 +77,11 @@ def line_breaks(value):
 
 def write_csv(frame: pd.DataFrame, path: Path | str, *, for_humans: bool = True) -> Path:
     """Write a table as UTF-8 CSV with ``\\n`` line ends and stable float text."""
+    from pandas.api.types import is_string_dtype
+
     data = frame.copy()
     for col in data.columns:
-        if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
+        if data[col].dtype == object or is_string_dtype(data[col]):
             data[col] = data[col].map(lambda v: line_breaks(neutralise(v) if for_humans else v))
     # The header row is cells too.
     data.columns = [line_breaks(neutralise(str(c)) if for_humans else c) for c in data.columns]
