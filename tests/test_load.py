@@ -11,7 +11,8 @@ from openpyxl import Workbook
 
 from helpers import PROJECT_ROOT, SAMPLE_DIR
 from helpers.codebook import COMMON_COLUMNS, load_codebooks
-from helpers.load import dataset_kind, is_synthetic, kind_of, load_survey, read_metadata
+from helpers.load import load_survey
+from helpers.sidecar import dataset_kind, is_synthetic, kind_of, read_metadata
 
 
 def _label_cells(frame, codebook, multi: str, true="Oui", false="Non") -> tuple[list[str], list[list]]:

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 import pdfcheck
 from helpers import origin, render
-from helpers.load import is_synthetic
+from helpers.sidecar import is_synthetic
 from helpers.manifest import RUN_DATE
 
 HOSTILE = (

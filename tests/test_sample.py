@@ -13,7 +13,7 @@ from helpers import sample as sample_module
 from helpers.codebook import MEMBERS
 from helpers.claims import load_claims
 from helpers.headcounts import populations
-from helpers.load import is_synthetic
+from helpers.sidecar import is_synthetic
 
 CLAIMS = {c["id"]: c for c in load_claims()}
 QUALIFIERS = {"lower_bound": "plus de", "upper_bound": "moins de", "majority": "plus de"}

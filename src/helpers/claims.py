@@ -35,7 +35,6 @@ from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
 from helpers.indicators import combined_share, indicator_tables, restrict
 from helpers.intervals import check_confidence, check_method, proportion_interval
-from helpers.load import dataset_kind
 from helpers.programme import (
     cell,
     defis_table,
@@ -45,6 +44,7 @@ from helpers.programme import (
     source_code_share,
     table_checks,
 )
+from helpers.sidecar import dataset_kind
 
 CLAIMS_YAML = DATA_DIR / "published" / "claims.yaml"
 NOT_CLAIMS_CSV = DATA_DIR / "published" / "not-claims.csv"

@@ -279,7 +279,7 @@ def _relative(path: Path) -> str:
 
 def sources(data_dir: Path) -> dict[str, list[dict]]:
     """Every source a table may name, by key; files with their SHA-256."""
-    from helpers.load import is_synthetic
+    from helpers.sidecar import is_synthetic
     from helpers.origin import fingerprints
 
     def file_source(title: str, path: Path) -> dict:

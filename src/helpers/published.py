@@ -12,8 +12,10 @@ import csv
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a table is built: the PDF step reads only the paper's reference
+    import pandas as pd
 
 from helpers import DATA_DIR
 from helpers.fmt import round_half_up
@@ -23,6 +25,8 @@ FIGURES_CSV = DATA_DIR / "published" / "figures.csv"
 
 def published_figures(path: Path | str = FIGURES_CSV) -> pd.DataFrame:
     """Every category of every chart, with the codebook question/option and base it maps to."""
+    import pandas as pd
+
     return pd.read_csv(path, dtype={"value": str, "option": str, "base": str})
 
 
@@ -79,6 +83,8 @@ def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: st
                 "match": recomputed is not None and recomputed == published_value,
             }
         )
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 

@@ -21,7 +21,7 @@ GROUP_WORDS = {"eig": "EIG", "mentor": "mentors", "both": "EIG et mentors"}
 #: The questionnaires each group answered.
 QUESTIONNAIRES = {"eig": "questionnaire aux EIG", "mentor": "questionnaire aux mentors",
                   "both": "questionnaires aux EIG et aux mentors"}
-#: What each kind of data set is (``helpers.load.dataset_kind``).
+#: What each kind of data set is (``helpers.sidecar.dataset_kind``).
 KINDS = {
     "calibrated": "échantillon synthétique calibré sur les graphiques du document de travail, pas les réponses réelles",
     "synthetic": "données synthétiques (réponses inventées), pas les réponses réelles",

@@ -53,16 +53,16 @@ from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
 from helpers import fmt, outputs
-from helpers.load import kind_of
 from helpers.mapping import mapping_path
 from helpers.origin import fingerprints, git_state
+from helpers.sidecar import kind_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "eig"
 #: Pygments style of the code view; every token colour has ≥ 4.5:1 contrast on white
 #: (checked by tests/test_render.py).
 CODE_STYLE = "xcode"
-#: Banner of each kind of data set (``helpers.load.dataset_kind``); real answers get none.
+#: Banner of each kind of data set (``helpers.sidecar.dataset_kind``); real answers get none.
 BANNER = "Données synthétiques — réponses inventées, pas les résultats réels de l’enquête"
 CALIBRATED_BANNER = ("Données synthétiques calibrées sur les graphiques publiés du document de travail — "
                      "illustration de la méthode, pas les résultats réels de l’enquête")

@@ -18,7 +18,7 @@ import yaml
 
 from helpers import SAMPLE_DIR
 from helpers.codebook import GROUPS, Codebook, Question, load_codebooks
-from helpers.load import DATASET_FILE
+from helpers.sidecar import DATASET_FILE
 
 CALIBRATION = SAMPLE_DIR / "calibration.yaml"
 ID_PREFIX = {"eig": "E", "mentor": "M"}
