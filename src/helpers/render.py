@@ -38,6 +38,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from itertools import islice
 from pathlib import Path
@@ -439,9 +440,18 @@ def _read(path: Path):
     nb = nbformat.read(path, as_version=4)
     numbering.number_notebook(nb)
     if numbering.PAPER_CITE_RE.search(json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)):
-        siblings = [nbformat.read(p, as_version=4) for p in sorted(Path(path).parent.glob("[0-9]*.ipynb"))]
-        numbering.cite_in_notebook(nb, numbering.paper_charts(siblings))
+        siblings = sorted(Path(path).parent.glob("[0-9]*.ipynb"))
+        numbering.cite_in_notebook(nb, dict(_paper_charts(tuple((p, p.stat().st_mtime_ns) for p in siblings))))
     return nb
+
+
+@lru_cache(maxsize=2)
+def _paper_charts(siblings: tuple[tuple[Path, int], ...]) -> dict[int, str]:
+    """``numbering.paper_charts`` of the executed notebooks, once per process and version of them:
+    the PDF and index steps read every notebook, and most of them cite the paper's charts."""
+    from helpers import numbering
+
+    return numbering.paper_charts([nbformat.read(p, as_version=4) for p, _ in siblings])
 
 
 RECIPE_FUNCTION_RE = re.compile(r"<code>(helpers\.[a-z_]+\.[A-Za-z_]+)</code>")
@@ -589,9 +599,10 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _common_provenance(notebooks: list[Path], data_dir: Path | None) -> tuple[list, Provenance]:
-    """Read the notebooks; refuse a mix of runs with different parameters."""
-    nbs = [_read(p) for p in notebooks]
+def _common_provenance(notebooks: list[Path], data_dir: Path | None, *, read=None) -> tuple[list, Provenance]:
+    """Read the notebooks (``_read`` unless ``read`` says otherwise); refuse a mix of runs with
+    different parameters."""
+    nbs = [(read or _read)(p) for p in notebooks]
     params = [notebook_parameters(nb) for nb in nbs]
     if any(p != params[0] for p in params[1:]):
         raise SystemExit("error: the notebooks were executed with different parameters; re-run `make report`")
@@ -611,15 +622,16 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
     from helpers import book
     from helpers.published import paper_reference
 
-    nbs, prov = _common_provenance(notebooks, data_dir)
+    # Parameters only: a chapter laid out already needs no numbering nor citations.
+    _, prov = _common_provenance(notebooks, data_dir, read=lambda p: nbformat.read(p, as_version=4))
     with tempfile.TemporaryDirectory(prefix="chapters-") as scratch:
         directory = chapter_dir if chapter_dir is not None else Path(scratch)
         chapters = []
-        for path, nb in zip(notebooks, nbs):
+        for path in notebooks:
             pdf, meta = directory / f"{path.stem}.pdf", directory / f"{path.stem}.json"
             fresh = all(p.exists() and p.stat().st_mtime >= path.stat().st_mtime for p in (pdf, meta))
             if not fresh:
-                _write_chapter(nb, path.stem, prov, directory)
+                _write_chapter(_read(path), path.stem, prov, directory)
             outline = json.loads(meta.read_text(encoding="utf-8"))
             chapters.append(book.Chapter(pdf=pdf, id=f"{path.stem}-chapitre", title=outline["title"],
                                          sections=tuple((node["id"], node["text"]) for node in outline["tree"])))
