@@ -547,3 +547,18 @@ def test_recipe_names_link_to_their_source_at_the_end_of_the_page():
     source = linked.select_one("section.recipe-sources details#source-helpers-figures-bar_shares")
     assert "def bar_shares(" in source.get_text()
     assert not linked.select('a[href*="no_such_function"]') and render.function_source("helpers.nope.x") is None
+
+
+def test_a_chapter_that_cannot_be_laid_out_fails_the_step_after_the_pages(built, tmp_path, monkeypatch):
+    """The chapter is laid out in a child process beside the HTML views: its failure still fails the step."""
+    from helpers import book
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no layout")
+
+    monkeypatch.setattr(book, "write_chapter", broken)
+    notebook = built["executed"][0]
+    with pytest.raises(SystemExit, match=f"{notebook.name}: laying out its PDF chapter failed"):
+        render.render_notebook(notebook, tmp_path / "report", built["data"], tmp_path / "chapitres")
+    assert (tmp_path / "report" / f"{notebook.stem}.html").stat().st_size > 0
+    assert not (tmp_path / "chapitres" / f"{notebook.stem}.pdf").exists()

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.codebook import GROUP_NAMES, INDICATOR_GROUPS, MEMBERS, read_yaml
+from helpers.codebook import CLAIM_GROUPS, GROUP_NAMES, MEMBERS, read_yaml
 from helpers.fmt import num, round_half_up, signed
 from helpers.disclosure import hidden_claim
 from helpers.granularity import feasible, nearest, shown
@@ -70,8 +70,6 @@ VERDICT_LABELS = {
                                 "calibré l'a inventée pour s'accorder au texte, la vérifier ne prouverait rien"),
 }
 VERDICTS = tuple(VERDICT_LABELS)
-#: Whom a claim is about: an indicator group, or the programme (its table, not the survey).
-CLAIM_GROUPS = (*INDICATOR_GROUPS, "programme")
 SOURCES = ("survey", "respondents", "programme", "defis", "promotions")
 MEASURES = ("share", "missing", "min", "max", "mentions")
 DEFIS_MEASURES = ("source_code", "n_eig_listed", "n_mentors_listed")

@@ -21,6 +21,9 @@ GROUPS = ("eig", "mentor")
 #: The groups of the indicators: each surveyed group, and ``both`` (EIG and mentors pooled, on the
 #: questions asked to both with the same options, see ``poolable``).
 INDICATOR_GROUPS = (*GROUPS, "both")
+#: Whom a claim of the paper is about (``helpers.claims``): an indicator group, or the programme
+#: (its table, not the survey). Here so that the data package's schema needs no statistics.
+CLAIM_GROUPS = (*INDICATOR_GROUPS, "programme")
 #: The surveyed groups an indicator group reads.
 MEMBERS = {"eig": ("eig",), "mentor": ("mentor",), "both": GROUPS}
 #: Each group's name in French, as pages print it (in a sentence and in a table cell alike).

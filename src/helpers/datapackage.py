@@ -23,8 +23,7 @@ from pathlib import Path
 import yaml
 
 from helpers import CODEBOOK_DIR, DATA_DIR, PROJECT_ROOT, outputs
-from helpers.claims import CLAIM_GROUPS
-from helpers.codebook import INDICATOR_GROUPS
+from helpers.codebook import CLAIM_GROUPS, INDICATOR_GROUPS
 
 NAME = "eig-annexes-impact-2019"
 PACKAGE_FILE = "datapackage.json"

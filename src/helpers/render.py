@@ -562,9 +562,17 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     ``<name>.json``): laying it out here, once per notebook and in parallel, leaves the
     PDF step (which needs every notebook) only the assembly (``helpers.book``).
     """
+    import multiprocessing
+
     nb = _read(notebook)
     name = notebook.stem
     prov = provenance(data_dir, notebook_parameters(nb), survey=reads_survey(nb))
+    # The chapter's layout (WeasyPrint: two thirds of this step) in a child process beside the two
+    # HTML views: a one-notebook rebuild has a core to spare here.
+    chapter = None
+    if chapter_dir is not None:
+        chapter = multiprocessing.get_context("fork").Process(target=_write_chapter, args=(nb, name, prov, chapter_dir))
+        chapter.start()
     pager = neighbours(notebook)
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False, pager=pager)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../", pager=pager)
@@ -573,8 +581,11 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
         outputs.write_text(out_dir / f"{name}.html", reviewer),
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
     ]
-    if chapter_dir is not None:
-        written += _write_chapter(nb, name, prov, chapter_dir)
+    if chapter is not None:
+        chapter.join()
+        if chapter.exitcode != 0:
+            raise SystemExit(f"error: {notebook}: laying out its PDF chapter failed (above); its pages are written")
+        written += [chapter_dir / f"{name}.pdf", chapter_dir / f"{name}.json"]
     return written
 
 
