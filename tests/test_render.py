@@ -477,7 +477,7 @@ def test_chapters_are_reused_unless_their_notebook_is_newer(built, tmp_path, mon
     for notebook in built["executed"]:
         render.render_notebook(notebook, tmp_path / "report", built["data"], chapters)
     assert sorted(p.name for p in chapters.iterdir()) == sorted(
-        f"{n}{ext}" for n in NOTEBOOKS for ext in (".json", ".pdf"))
+        f"{n}{ext}" for n in NOTEBOOKS for ext in (".json", ".pdf", ".pdf.sha256"))
     laid_out = []
     original = book.write_chapter
     monkeypatch.setattr(book, "write_chapter", lambda html, title, css, path, restricted=False: laid_out.append(path.stem)
@@ -562,3 +562,21 @@ def test_a_chapter_that_cannot_be_laid_out_fails_the_step_after_the_pages(built,
         render.render_notebook(notebook, tmp_path / "report", built["data"], tmp_path / "chapitres")
     assert (tmp_path / "report" / f"{notebook.stem}.html").stat().st_size > 0
     assert not (tmp_path / "chapitres" / f"{notebook.stem}.pdf").exists()
+
+
+def test_a_chapter_is_laid_out_again_only_when_its_page_changes(tmp_path, monkeypatch):
+    from helpers import book
+
+    layouts = []
+    monkeypatch.setattr(book, "_pdf", lambda page, tagged=True: layouts.append(page) or f"%PDF {len(layouts)}".encode())
+    out = tmp_path / "annexe.pdf"
+    book.write_chapter("<h1>Annexe</h1><p>un</p>", "Annexe", "", out)
+    os.utime(out, (0, 0))
+    book.write_chapter("<h1>Annexe</h1><p>un</p>", "Annexe", "", out)
+    assert len(layouts) == 1 and out.read_bytes() == b"%PDF 1" and out.stat().st_mtime > 0  # kept, dated now
+    book.write_chapter("<h1>Annexe</h1><p>deux</p>", "Annexe", "", out)
+    book.write_chapter("<h1>Annexe</h1><p>deux</p>", "Annexe", "", out, restricted=True)
+    assert len(layouts) == 3 and out.read_bytes() == b"%PDF 3"
+    (tmp_path / "annexe.pdf.sha256").write_text("another page", encoding="utf-8")
+    book.write_chapter("<h1>Annexe</h1><p>deux</p>", "Annexe", "", out, restricted=True)
+    assert len(layouts) == 4

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,10 +88,24 @@ def write_chapter(html: str, title: str, css: str, out: Path, restricted: bool =
     """Lay out one chapter (the ``<section class="chapter">`` of ``helpers.render``) as its own PDF.
 
     ``restricted`` (a private run, ``min_cell = 0``) stamps every page "non diffusable".
+    ``out`` is kept (its date brought forward) when it was laid out from the same page with the
+    same code and WeasyPrint (their digest is kept beside it, ``<out>.sha256``): after an edit
+    to one appendix, Appendix F, whose pages cite the others, usually reads the same.
     """
+    from importlib.metadata import version
+
+    from helpers.cache import source_digest
+
     page = _environment().get_template("chapter.html.j2").render(
         title=title, html=markupsafe.Markup(html), css=markupsafe.Markup(css), restricted=restricted)
-    return outputs.write_bytes(out, _pdf(page))
+    key = hashlib.sha256("\0".join((page, source_digest(), version("weasyprint"))).encode("utf-8")).hexdigest()
+    mark = out.with_name(out.name + ".sha256")
+    if out.is_file() and mark.is_file() and mark.read_text(encoding="utf-8") == key:
+        os.utime(out)
+        return out
+    written = outputs.write_bytes(out, _pdf(page))
+    outputs.write_text(mark, key)
+    return written
 
 
 # --- reading the parts ----------------------------------------------------------------
