@@ -580,3 +580,7 @@ def test_a_chapter_is_laid_out_again_only_when_its_page_changes(tmp_path, monkey
     (tmp_path / "annexe.pdf.sha256").write_text("another page", encoding="utf-8")
     book.write_chapter("<h1>Annexe</h1><p>deux</p>", "Annexe", "", out, restricted=True)
     assert len(layouts) == 4
+    monkeypatch.setattr(book, "_pdf", lambda page, tagged=True: 1 / 0)  # a layout that fails keeps no digest
+    with pytest.raises(ZeroDivisionError):
+        book.write_chapter("<h1>Annexe</h1><p>trois</p>", "Annexe", "", out)
+    assert not (tmp_path / "annexe.pdf.sha256").exists()

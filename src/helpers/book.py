@@ -103,6 +103,7 @@ def write_chapter(html: str, title: str, css: str, out: Path, restricted: bool =
     if out.is_file() and mark.is_file() and mark.read_text(encoding="utf-8") == key:
         os.utime(out)
         return out
+    mark.unlink(missing_ok=True)  # no digest naming a layout it does not describe, should this one fail
     written = outputs.write_bytes(out, _pdf(page))
     outputs.write_text(mark, key)
     return written
