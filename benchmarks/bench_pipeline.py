@@ -2,8 +2,8 @@
 
 Measured on the sample with the environment already installed (wall-clock, best of
 REPEAT runs): a full `make report` from an empty OUT (and an empty run cache) with -j1
-and -j2, a no-op `make report`, the rebuild after touching one notebook and after editing its text, and the baseline
-a user would otherwise run: `jupyter nbconvert --to html --execute` over the same notebooks
+and -j2, a no-op `make report`, the rebuild after touching one notebook and after editing
+its text, and the baseline a user would otherwise run: `jupyter nbconvert --to html --execute` over the same notebooks
 one after another. Then what a fresh clone pays first — the environment created from
 requirements.lock with pip alone and with uv, no download cache (BENCH_BOOTSTRAP=0 skips
 it) — and the test suite: `make test-fast` (after an edit to the package, then again) and

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import CODEBOOK_DIR
 from helpers.codebook import GROUP_NAMES, GROUPS, MULTI_SEP, Codebook, Question, load_codebooks
@@ -44,7 +43,6 @@ from helpers.sidecar import dataset_kind, read_metadata
 
 __all__ = ["Survey", "Table", "find_file", "load_survey", "read_table"]
 
-#: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 TRUE_CELLS = {"1", "1.0", "oui", "yes", "y", "vrai", "true", "x"}
 FALSE_CELLS = {"0", "0.0", "non", "no", "n", "faux", "false"}
 #: Between the labels of a multiple-choice answer held in one cell.
@@ -647,9 +645,6 @@ def _skip_logic_warnings(frame: pd.DataFrame, codebook: Codebook, file: str, row
             note = f"answered although '{parent}' is '{parent_values[i]}' (kept)"
             out.append(Problem(file, rows[i], question.id, None, note, "warning"))
     return out
-
-
-# ---------------------------------------------------------------- data set
 
 
 # ---- checks of the header and of the respondents ------------------------------------------

@@ -13,6 +13,7 @@ import yaml
 
 from helpers.problems import Problem
 
+#: Sidecar file of a data set: ``synthetic: true`` makes the report show a banner.
 DATASET_FILE = "DATASET.yaml"
 #: Kinds of data set (see :func:`dataset_kind`): synthetic and calibrated on the paper's
 #: charts (``calibrated_to:`` names the paper), other synthetic data, real answers.
