@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from helpers import pipeline
+from helpers import outputs, pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +108,27 @@ def test_bad_parameters_are_refused_clearly(tmp_path, override, message):
     assert proc.returncode != 0
     assert message in proc.stderr
     assert not out.exists()
+
+
+def test_the_kernel_imports_the_package_as_it_starts_without_showing_it(tmp_path):
+    # helpers.pipeline starts the kernel before papermill and imports PRELOAD in it meanwhile.
+    body = ("import sys\n"
+            f"print({pipeline.PRELOAD!r} in sys.modules, 'helpers' in get_ipython().run_line_magic('who_ls', ''))")
+    nb = _notebook(tmp_path / "w.ipynb", body)
+    proc, out = _run(tmp_path, nb, _params(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].strip() == "True False"
+
+
+def test_a_preload_that_fails_leaves_the_notebook_to_run_and_say_why(tmp_path, monkeypatch, capfd):
+    monkeypatch.setattr(pipeline, "PRELOAD", "helpers.no_such_module")
+    for name in (outputs.STAGING_ENV, outputs.OUT_ENV):
+        monkeypatch.setenv(name, "")  # execute() sets them; restored after the test
+    nb = _notebook(tmp_path / "e.ipynb", "import helpers.no_such_module")
+    out = tmp_path / "out" / "notebooks" / "e.ipynb"
+    params = pipeline.read_params(_params(tmp_path))
+    assert pipeline.execute(nb, out, params, tmp_path / "state") == 1
+    assert "e.ipynb failed in cell 3: ModuleNotFoundError: No module named 'helpers.no_such_module'" in capfd.readouterr().err
+    nb = _notebook(tmp_path / "e.ipynb", "print('ran')")
+    assert pipeline.execute(nb, out, params, tmp_path / "state") == 0
+    assert nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"] == "ran\n"

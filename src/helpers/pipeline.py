@@ -24,6 +24,8 @@ from helpers import outputs
 from helpers.params import ParameterError, RunParams, parameters
 
 KERNEL_NAME = "eig-helpers"
+#: Imported by every report notebook; the kernel imports it as it starts (``_start_kernel``).
+PRELOAD = "helpers.appendix"
 #: Parameters every notebook declares in its ``parameters`` cell (declared in ``helpers.params``).
 PARAMETERS = parameters()
 
@@ -77,8 +79,6 @@ def _failure_message(notebook: Path, exc: Exception, executed: Path) -> str:
 
 def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
     """Execute ``notebook`` into ``output``; 0 on success, 1 with a one-line message otherwise."""
-    import papermill as pm
-
     out_dir = Path(params["out_dir"])
     staging = out_dir / ".staging" / notebook.stem
     shutil.rmtree(staging, ignore_errors=True)
@@ -86,12 +86,17 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
     partial.parent.mkdir(parents=True, exist_ok=True)
     os.environ[outputs.STAGING_ENV] = str(staging.resolve())
     os.environ[outputs.OUT_ENV] = str(out_dir.resolve())
+    km = None
     try:
+        km = _start_kernel()  # after the environment above, which the kernel inherits
+        import papermill as pm
+
         pm.execute_notebook(
             str(notebook),
             str(partial),
             parameters=params,
             kernel_name=KERNEL_NAME,
+            km=km,
             cwd=str(Path.cwd()),
             progress_bar=False,
             log_output=False,
@@ -102,6 +107,9 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
         print(_failure_message(notebook, exc, partial), file=sys.stderr)
         print(f"       partial notebook kept in {partial}; previous outputs left untouched", file=sys.stderr)
         return 1
+    finally:
+        if km is not None:
+            _stop_kernel(km)
     outputs.publish(staging, out_dir)
     nb = nbformat.read(partial, as_version=4)
     _strip_volatile(nb)
@@ -109,6 +117,33 @@ def execute(notebook: Path, output: Path, params: dict, state_dir: Path) -> int:
     outputs.write_text(output, nbformat.writes(nb) + "\n")
     partial.unlink()
     return 0
+
+
+def _start_kernel():
+    """The project's kernel, started before papermill is imported, with the package imported in it.
+
+    Kernel start-up and the notebook's first import (about 2 s) then overlap the parent's
+    own imports and reading of the notebook: a one-notebook rebuild has a core to spare
+    for it. ``exec_lines`` run as IPython's start-up code (names hidden from ``%who``),
+    after the inline matplotlib backend is set, as the notebook's own import would be.
+    Its history is kept in memory, as nbclient does for the kernels it starts.
+    """
+    from jupyter_client.manager import AsyncKernelManager  # nbclient's own kernel manager class
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines=import {PRELOAD}",
+                                               "--HistoryManager.hist_file=:memory:"])
+    return km
+
+
+def _stop_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    if run_sync(km.is_alive)():
+        run_sync(km.shutdown_kernel)(now=True)  # every cell's reply is in: nothing is left to flush
+    else:
+        run_sync(km.cleanup_resources)()
 
 
 def _strip_volatile(nb) -> None:
