@@ -26,8 +26,9 @@ def test_script_loads_and_has_a_main(script):
 def test_pipeline_section_has_a_verdict_per_target():
     """The table `make bench-pipeline` writes after its quarter of an hour of measuring: no KeyError then."""
     section = runpy.run_path(str(ROOT / "benchmarks" / "bench_pipeline.py"), run_name="loaded_by_the_tests")["section"]
-    results = {"baseline": 60.0, "j1": 61.0, "j2": 40.0, "noop": 0.01, "touched": 9.0, "one": 15.0, "pip": 70.0, "uv": 20.0,
-               "test-fast": 50.0, "test-fast-again": 40.0, "test": 290.0}
+    results = {"baseline": 60.0, "j1": 61.0, "j2": 40.0, "noop": 0.01, "touched": 9.0, "clean": 1.0, "first-edit": 18.0,
+               "one": 15.0, "pip": 70.0, "uv": 20.0, "test-fast": 50.0, "test-fast-again": 40.0, "test": 290.0}
     assert section(results).count("| met |") == 7 and "missed" not in section(results)
+    assert "the tree was clean" in section(results) and "modified already" in section({**results, "clean": 0.0})
     slow = section({**results, "one": 17.0, "test-fast": 61.0})  # 17 s ≥ 40 % of 40 s
     assert slow.count("| **missed** |") == 2 and "| 61.0 | ≤ 60 | **missed** |" in slow

@@ -564,6 +564,23 @@ def test_a_chapter_that_cannot_be_laid_out_fails_the_step_after_the_pages(built,
     assert not (tmp_path / "chapitres" / f"{notebook.stem}.pdf").exists()
 
 
+def test_a_notebook_that_cannot_be_read_ends_the_chapter_child_too(built, tmp_path, monkeypatch):
+    """The chapter's child is forked before the notebook is read: it must not wait for a page never sent."""
+    import multiprocessing
+
+    def unreadable(path):
+        raise ValueError("not a notebook")
+
+    monkeypatch.setattr(render, "_read", unreadable)
+    # The failure is kept, as an uncaught one is (sys.last_exc) while multiprocessing joins the children at exit.
+    with pytest.raises(ValueError, match="not a notebook") as failure:
+        render.render_notebook(built["executed"][0], tmp_path / "report", built["data"], tmp_path / "chapitres")
+    for child in multiprocessing.active_children():
+        child.join(timeout=20)
+        assert child.exitcode == 0, failure
+    assert not (tmp_path / "chapitres").exists() or not any((tmp_path / "chapitres").iterdir())
+
+
 def test_a_chapter_is_laid_out_again_only_when_its_page_changes(tmp_path, monkeypatch):
     from helpers import book
 

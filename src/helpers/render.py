@@ -564,15 +564,28 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     """
     import multiprocessing
 
-    nb = _read(notebook)
     name = notebook.stem
-    prov = provenance(data_dir, notebook_parameters(nb), survey=reads_survey(nb))
     # The chapter's layout (WeasyPrint: two thirds of this step) in a child process beside the two
-    # HTML views: a one-notebook rebuild has a core to spare here.
-    chapter = None
+    # HTML views: a one-notebook rebuild has a core to spare here. Forked first, the child imports
+    # WeasyPrint while this process reads the notebook and sends it the chapter's page.
+    chapter = sender = None
     if chapter_dir is not None:
-        chapter = multiprocessing.get_context("fork").Process(target=_write_chapter, args=(nb, name, prov, chapter_dir))
+        context = multiprocessing.get_context("fork")
+        received, sender = context.Pipe(duplex=False)
+        chapter = context.Process(target=_lay_out_chapter, args=(received, sender))
         chapter.start()
+        received.close()
+    try:
+        nb = _read(notebook)
+        prov = provenance(data_dir, notebook_parameters(nb), survey=reads_survey(nb))
+        chapter_files = []
+        if chapter is not None:
+            html, outline = _chapter(nb, name, prov)
+            sender.send((html, outline["title"], prov.restricted, chapter_dir / f"{name}.pdf"))
+            chapter_files = [chapter_dir / f"{name}.pdf", _write_outline(outline, chapter_dir / f"{name}.json")]
+    finally:
+        if sender is not None:
+            sender.close()  # the child gets EOFError, if nothing was sent, and ends
     pager = neighbours(notebook)
     reviewer, _ = _convert(nb, name=name, prov=prov, code=False, pager=pager)
     code, _ = _convert(nb, name=name, prov=prov, code=True, root="../", pager=pager)
@@ -580,26 +593,37 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     written = [
         outputs.write_text(out_dir / f"{name}.html", reviewer),
         outputs.write_text(out_dir / "code" / f"{name}.html", code),
+        *chapter_files,
     ]
     if chapter is not None:
         chapter.join()
         if chapter.exitcode != 0:
             raise SystemExit(f"error: {notebook}: laying out its PDF chapter failed (above); its pages are written")
-        written += [chapter_dir / f"{name}.pdf", chapter_dir / f"{name}.json"]
     return written
 
 
-def _write_chapter(nb, name: str, prov: Provenance, chapter_dir: Path) -> list[Path]:
-    """The notebook's chapter as its own PDF, and its outline (title, h2 sections) for the contents."""
+def _lay_out_chapter(received, sender) -> None:
+    """In the child of :func:`render_notebook`: import WeasyPrint, then lay out the page it is sent."""
+    sender.close()  # this process's copy: the parent's close is then seen here as the end of the pipe
+    import weasyprint  # noqa: F401  (imported while the parent reads the notebook)
+
     from helpers import book
 
+    try:
+        html, title, restricted, out = received.recv()
+    except EOFError:  # the parent failed before sending and says why
+        return
+    book.write_chapter(html, title, _css("report.css", "book.css"), out, restricted=restricted)
+
+
+def _chapter(nb, name: str, prov: Provenance) -> tuple[str, dict]:
+    """The notebook's chapter (its HTML) and its outline (title, h2 sections) for the contents."""
     html, eig = _convert(nb, name=name, prov=prov, code=False, chapter=True)
-    outline = {"title": eig["outline"].title or name, "tree": eig["outline"].tree(depth=2)}
-    return [
-        book.write_chapter(html, outline["title"], _css("report.css", "book.css"), chapter_dir / f"{name}.pdf",
-                           restricted=prov.restricted),
-        outputs.write_text(chapter_dir / f"{name}.json", json.dumps(outline, ensure_ascii=False, sort_keys=True)),
-    ]
+    return html, {"title": eig["outline"].title or name, "tree": eig["outline"].tree(depth=2)}
+
+
+def _write_outline(outline: dict, path: Path) -> Path:
+    return outputs.write_text(path, json.dumps(outline, ensure_ascii=False, sort_keys=True))
 
 
 def _environment() -> jinja2.Environment:
@@ -642,7 +666,10 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
             pdf, meta = directory / f"{path.stem}.pdf", directory / f"{path.stem}.json"
             fresh = all(p.exists() and p.stat().st_mtime >= path.stat().st_mtime for p in (pdf, meta))
             if not fresh:
-                _write_chapter(_read(path), path.stem, prov, directory)
+                html, outline = _chapter(_read(path), path.stem, prov)
+                book.write_chapter(html, outline["title"], _css("report.css", "book.css"), pdf,
+                                   restricted=prov.restricted)
+                _write_outline(outline, meta)
             outline = json.loads(meta.read_text(encoding="utf-8"))
             chapters.append(book.Chapter(pdf=pdf, id=f"{path.stem}-chapitre", title=outline["title"],
                                          sections=tuple((node["id"], node["text"]) for node in outline["tree"])))
