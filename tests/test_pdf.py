@@ -80,3 +80,17 @@ def test_every_chapter_has_its_destination_bookmark_and_running_header(full_repo
             assert title in texts[i], (title, i + 1)
     toc = dict(pdfcheck.toc_entries("\n".join(texts[1:starts[0]])))
     assert [toc[title] for title in titles] == [start + 1 for start in starts]
+
+
+def test_the_contents_give_each_section_the_page_it_starts_on(full_report, book):
+    """Each appendix's sections (its h2 headings) in the contents, with the page of their destination."""
+    reader = PdfReader(book)
+    first = reader.get_destination_page_number(reader.named_destinations[f"{NAMES[0]}-chapitre"])
+    toc = dict(pdfcheck.toc_entries("\n".join(page.extract_text() for page in reader.pages[1:first])))
+    sections = [(f"{name}-{h2['id']}", h2.get_text(strip=True)) for name in NAMES
+                for h2 in BeautifulSoup((full_report / "report" / f"{name}.html").read_text(encoding="utf-8"),
+                                        "html.parser").main.find_all("h2")]
+    assert len(sections) > len(NAMES)
+    printed = {text: toc.get(text) for _, text in sections}
+    assert printed == {text: reader.get_destination_page_number(reader.named_destinations[id_]) + 1
+                       for id_, text in sections}

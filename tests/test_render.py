@@ -17,7 +17,6 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
 import pdfcheck
 from helpers import origin, render
 from helpers.sidecar import is_synthetic
@@ -439,8 +438,8 @@ def test_pdf_title_page_cites_the_paper_with_commit_date_and_licences(pdf):
     assert "Page 1" not in first  # no folio on the title page
 
 
-def test_pdf_toc_page_numbers_are_where_the_chapters_and_sections_are(pdf):
-    texts = [page.extract_text() for page in pdf.pages]
+def test_pdf_is_french_with_a_bookmark_per_chapter_and_every_font_embedded(pdf):
+    # The contents' page numbers: tests/test_pdf.py, on the report's own PDF.
     assert pdf.trailer["/Root"]["/Lang"] == "fr"
     top = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert top == [title for title, _, _ in NOTEBOOKS.values()] + ["Provenance"]
