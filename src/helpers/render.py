@@ -567,12 +567,16 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     name = notebook.stem
     # The chapter's layout (WeasyPrint: two thirds of this step) in a child process beside the two
     # HTML views: a one-notebook rebuild has a core to spare here. Forked first, the child imports
-    # WeasyPrint while this process reads the notebook and sends it the chapter's page.
+    # WeasyPrint while this process reads the notebook and sends it the chapter's page — unless the
+    # notebook is older than its chapter (only the git state or a sibling changed): that chapter is
+    # usually kept as it is (book.write_chapter), and the import would take a core for nothing.
     chapter = sender = None
     if chapter_dir is not None:
+        pdf = chapter_dir / f"{name}.pdf"
+        layout_likely = not pdf.exists() or pdf.stat().st_mtime < Path(notebook).stat().st_mtime
         context = multiprocessing.get_context("fork")
         received, sender = context.Pipe(duplex=False)
-        chapter = context.Process(target=_lay_out_chapter, args=(received, sender))
+        chapter = context.Process(target=_lay_out_chapter, args=(received, sender, layout_likely))
         chapter.start()
         received.close()
     try:
@@ -581,8 +585,8 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
         chapter_files = []
         if chapter is not None:
             html, outline = _chapter(nb, name, prov)
-            sender.send((html, outline["title"], prov.restricted, chapter_dir / f"{name}.pdf"))
-            chapter_files = [chapter_dir / f"{name}.pdf", _write_outline(outline, chapter_dir / f"{name}.json")]
+            sender.send((html, outline["title"], prov.restricted, pdf))
+            chapter_files = [pdf, _write_outline(outline, chapter_dir / f"{name}.json")]
     finally:
         if sender is not None:
             sender.close()  # the child gets EOFError, if nothing was sent, and ends
@@ -602,10 +606,12 @@ def render_notebook(notebook: Path, out_dir: Path, data_dir: Path | None = None,
     return written
 
 
-def _lay_out_chapter(received, sender) -> None:
-    """In the child of :func:`render_notebook`: import WeasyPrint, then lay out the page it is sent."""
+def _lay_out_chapter(received, sender, warm: bool) -> None:
+    """In the child of :func:`render_notebook`: lay out the page it is sent (``warm``: import
+    WeasyPrint while waiting for it)."""
     sender.close()  # this process's copy: the parent's close is then seen here as the end of the pipe
-    import weasyprint  # noqa: F401  (imported while the parent reads the notebook)
+    if warm:
+        import weasyprint  # noqa: F401
 
     from helpers import book
 
