@@ -284,8 +284,8 @@ def test_table_html_escapes_and_formats():
     df = pd.DataFrame({HOSTILE: ["a & b", "c"], "part": [0.5, np.nan], "n": [1234, 5]})
     out = F.table_html(df, f"Légende {HOSTILE}", na="masqué")
     assert "<script" not in out
-    assert f"<caption>Légende &lt;script&gt;alert(1)&lt;/script&gt;</caption>" in out
-    assert f'<th scope="col">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in out
+    assert "<caption>Légende &lt;script&gt;alert(1)&lt;/script&gt;</caption>" in out
+    assert '<th scope="col">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in out
     assert '<tr><th scope="row">a &amp; b</th><td>0,5</td><td>1\u202f234</td></tr>' in out
     assert "<td>masqué</td>" in out
 

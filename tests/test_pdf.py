@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 import pdfcheck
 from conftest import MAKE_ENV, ROOT
-from helpers import origin, render
+from helpers import origin
 from helpers.published import paper_reference
 
 pytestmark = pytest.mark.slow

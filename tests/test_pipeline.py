@@ -1,6 +1,5 @@
 """Running one notebook: the project's kernel whatever the metadata says, parameters, failures."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path

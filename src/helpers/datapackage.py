@@ -71,7 +71,7 @@ def indicator_fields(who: str, counted: str) -> dict[str, dict]:
                       "sous-groupe (non pondéré) : le dénominateur de la part.", who, required=True, minimum=0),
         "count": field("Effectif", "number", f"Nombre de {counted} pour la modalité ; sur une ligne pondérée, "
                        "part × base (non entier)." + hidden, counted, minimum=0),
-        "share": share("Part", f"Part de la base ayant choisi la modalité, en fraction de 1 (0,62 = 62 %)."
+        "share": share("Part", "Part de la base ayant choisi la modalité, en fraction de 1 (0,62 = 62 %)."
                        + hidden),
         "ci_low": share("Borne basse de l'intervalle de confiance", "Intervalle de Wilson au niveau de "
                         "confiance de l'exécution (95 % par défaut) ; sur une ligne pondérée, calculé sur la "

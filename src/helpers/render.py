@@ -611,7 +611,7 @@ def _lay_out_chapter(received, sender, warm: bool) -> None:
     WeasyPrint while waiting for it)."""
     sender.close()  # this process's copy: the parent's close is then seen here as the end of the pipe
     if warm:
-        import weasyprint  # noqa: F401
+        importlib.import_module("weasyprint")  # imported now, while the parent prepares the page
 
     from helpers import book
 
