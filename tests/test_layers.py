@@ -164,3 +164,19 @@ def test_a_second_hand_import_is_found(tmp_path):
     user = tmp_path / "user.py"
     user.write_text("from helpers.mid import X, Y\nfrom helpers.low import X\n")
     assert second_hand_imports([user], tmp_path) == ["user.py:1: X from helpers.mid"]
+
+
+def readme_layers(text: str) -> dict[str, int]:
+    """Module → layer number, from the README's layout (``src/helpers/`` and its five layers)."""
+    block = text.split("src/helpers/", 1)[1].split("\ntests/", 1)[0]
+    block = re.sub(r"\([^)]*\)", " ", block.replace("\n", " "))  # the asides name no module
+    labels = ["foundations", "reading", "statistics", "presentation", "entry points"]
+    starts = [block.index(label) for label in labels] + [len(block)]
+    return {word: number for number, label in enumerate(labels, start=1)
+            for word in re.findall(r"[a-z_]+", block[starts[number - 1] + len(label):starts[number]])
+            if word in GRAPH}
+
+
+def test_the_readme_lists_every_module_in_its_layer():
+    listed = readme_layers((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert listed == {name: layer for name, layer in LAYERS.items() if name not in ("__init__", "__main__")}
