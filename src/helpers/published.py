@@ -53,6 +53,8 @@ def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: st
     stays comparable and does not match. ``read`` says whether the paper printed
     the value or it was read off the chart's axis.
     """
+    import pandas as pd
+
     rows = []
     chart = published[published["figure_id"] == figure_id]
     ind = indicators[(indicators["subgroup"] == "all") & (indicators["weighting"] == "none")]
@@ -83,8 +85,6 @@ def chart_check(indicators: pd.DataFrame, published: pd.DataFrame, figure_id: st
                 "match": recomputed is not None and recomputed == published_value,
             }
         )
-    import pandas as pd
-
     return pd.DataFrame(rows)
 
 

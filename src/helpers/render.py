@@ -613,13 +613,18 @@ def _lay_out_chapter(received, sender, warm: bool) -> None:
     if warm:
         importlib.import_module("weasyprint")  # imported now, while the parent prepares the page
 
-    from helpers import book
-
     try:
-        html, title, restricted, out = received.recv()
+        page = received.recv()
     except EOFError:  # the parent failed before sending and says why
         return
-    book.write_chapter(html, title, _css("report.css", "book.css"), out, restricted=restricted)
+    _lay_out(*page)
+
+
+def _lay_out(html: str, title: str, restricted: bool, pdf: Path) -> Path:
+    """A chapter's PDF (``book.write_chapter``, which keeps it when its page did not change)."""
+    from helpers import book
+
+    return book.write_chapter(html, title, _css("report.css", "book.css"), pdf, restricted=restricted)
 
 
 def _chapter(nb, name: str, prov: Provenance) -> tuple[str, dict]:
@@ -673,8 +678,7 @@ def render_pdf(notebooks: list[Path], out: Path, data_dir: Path | None = None,
             fresh = all(p.exists() and p.stat().st_mtime >= path.stat().st_mtime for p in (pdf, meta))
             if not fresh:
                 html, outline = _chapter(_read(path), path.stem, prov)
-                book.write_chapter(html, outline["title"], _css("report.css", "book.css"), pdf,
-                                   restricted=prov.restricted)
+                _lay_out(html, outline["title"], prov.restricted, pdf)
                 _write_outline(outline, meta)
             outline = json.loads(meta.read_text(encoding="utf-8"))
             chapters.append(book.Chapter(pdf=pdf, id=f"{path.stem}-chapitre", title=outline["title"],

@@ -57,4 +57,4 @@ def kind_of(data_dir: Path | str) -> str:
 
 def is_synthetic(data_dir: Path | str) -> bool:
     """True when the data set's sidecar declares it synthetic (the report then shows a banner)."""
-    return bool(read_metadata(data_dir)[0].get("synthetic", False))
+    return kind_of(data_dir) != "real"
