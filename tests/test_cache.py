@@ -69,6 +69,18 @@ def test_old_results_are_pruned(cache_dir, monkeypatch):
     assert sorted(p.name for p in cache_dir.glob("demo-*.pickle")) == ["demo-k2.pickle", "demo-k3.pickle"]
 
 
+def test_pruning_survives_a_result_removed_by_another_process_meanwhile(cache_dir, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP", 1)
+    for i in range(3):
+        memoized("demo", f"k{i}", lambda: i)
+        time.sleep(0.01)
+    gone = cache_dir / "demo-gone.pickle"  # listed, then pruned by another process before its date is read
+    listing = type(cache_dir).glob
+    monkeypatch.setattr(type(cache_dir), "glob", lambda self, pattern: [*listing(self, pattern), gone])
+    cache._prune(cache_dir, "demo")
+    assert [p.name for p in listing(cache_dir, "demo-*.pickle")] == ["demo-k2.pickle"]
+
+
 def _slow_compute(log: str) -> str:
     with open(log, "a") as f:
         f.write("computed\n")

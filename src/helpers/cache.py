@@ -97,8 +97,17 @@ def memoized(kind: str, key: str | Callable[[], str], compute: Callable[[], T]) 
 
 
 def _prune(directory: Path, kind: str) -> None:
-    """Keep the ``KEEP`` most recently used results of ``kind``."""
-    stored = sorted(directory.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in stored[KEEP:]:
+    """Keep the ``KEEP`` most recently used results of ``kind``.
+
+    Processes of one run prune at the same time (two builds and the tests share the cache): a
+    result another one removed between the listing and its date is no longer there to keep.
+    """
+    stored = []
+    for path in directory.glob(f"{kind}-*.pickle"):
+        try:
+            stored.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    for _, old in sorted(stored, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
         old.with_suffix(".lock").unlink(missing_ok=True)
